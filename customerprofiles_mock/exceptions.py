@@ -1,0 +1,40 @@
+"""The five errors the Customer Profiles model defines, as moto ``ServiceException``s.
+
+There is no ConflictException or ValidationException in this service: duplicates,
+validation failures and quota breaches all surface as ``BadRequestException``.
+"""
+
+from __future__ import annotations
+
+from moto.core.exceptions import ServiceException
+
+
+class CustomerProfilesError(ServiceException):
+    """Base of the modeled errors; ``status`` is the HTTP status the model gives it."""
+
+    status = 400
+
+
+class BadRequestException(CustomerProfilesError):
+    code = "BadRequestException"
+    status = 400
+
+
+class AccessDeniedException(CustomerProfilesError):
+    code = "AccessDeniedException"
+    status = 403
+
+
+class ResourceNotFoundException(CustomerProfilesError):
+    code = "ResourceNotFoundException"
+    status = 404
+
+
+class ThrottlingException(CustomerProfilesError):
+    code = "ThrottlingException"
+    status = 429
+
+
+class InternalServerException(CustomerProfilesError):
+    code = "InternalServerException"
+    status = 500

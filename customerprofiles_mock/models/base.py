@@ -1,0 +1,50 @@
+"""The regional backend's core: the domain registry every family hangs its state on."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from moto.core.base_backend import BaseBackend
+
+from ..exceptions import ResourceNotFoundException
+
+if TYPE_CHECKING:
+    from .domains import Domain
+
+
+class CoreBackend(BaseBackend):
+    """State of one account in one region; families add operations as mixins."""
+
+    def __init__(self, region_name: str, account_id: str) -> None:
+        super().__init__(region_name, account_id)
+        self.domains: dict[str, Domain] = {}
+
+    def arn(self, resource: str) -> str:
+        """ARN in the ``profile`` namespace, as the Service Authorization Reference gives it."""
+        return f"arn:{self.partition}:profile:{self.region_name}:{self.account_id}:{resource}"
+
+    def domain(self, name: str) -> Domain:
+        """The named domain, or the 404 every domain-scoped call answers for an unknown one."""
+        found = self.domains.get(name)
+        if found is None:
+            raise ResourceNotFoundException(f"Domain {name} does not exist.")
+        return found
+
+    # moto's dispatcher asks every backend for the URLs it serves.
+    @property
+    def url_bases(self) -> list[str]:  # type: ignore[override]
+        from ..moto_bridge import URL_BASES
+
+        return URL_BASES
+
+    @property
+    def url_paths(self) -> dict[str, Any]:  # type: ignore[override]
+        from ..moto_bridge import moto_dispatch
+
+        return {"/.*": moto_dispatch}
+
+    @property
+    def urls(self) -> dict[str, Any]:  # type: ignore[override]
+        from ..moto_bridge import moto_dispatch
+
+        return {f"{base}/.*": moto_dispatch for base in self.url_bases}

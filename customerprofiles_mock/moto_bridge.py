@@ -1,0 +1,121 @@
+"""The only module that touches moto's internals.
+
+It registers customer-profiles with moto (so ``mock_aws`` and moto's server serve it
+beside every moto service), reads moto's credential-to-account mapping, and tells the
+activation layer whether moto's own stubber is answering requests. Every internal it
+needs is checked on import, so a moto release that moved them fails loudly here
+instead of misbehaving later.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+import types
+from typing import Any
+
+from .protocol.dispatch import Response, handle
+
+SERVICE = "customerprofiles"
+URL_BASES = [r"https?://profile\.(.+)\.amazonaws\.com(\.cn)?"]
+SUPPORTED_MOTO = ((5, 2), (5, 3))  # [lower, upper)
+
+
+class MotoIncompatibleError(ImportError):
+    """moto changed in a way this plugin cannot work with."""
+
+
+def _fail(what: str) -> MotoIncompatibleError:
+    import moto
+
+    return MotoIncompatibleError(
+        f"customerprofiles_mock cannot attach to moto {moto.__version__}: {what}. "
+        "Install a moto version in the supported range (see docs/compatibility.md)."
+    )
+
+
+def _check_version() -> None:
+    import moto
+
+    parts = tuple(int(p) for p in re.findall(r"\d+", moto.__version__)[:2])
+    low, high = SUPPORTED_MOTO
+    if not low <= parts < high:
+        raise _fail(f"supported moto versions are >={low[0]}.{low[1]},<{high[0]}.{high[1]}")
+
+
+def _load_internals() -> tuple[Any, Any, Any]:
+    _check_version()
+    already = sys.modules.get(f"moto.{SERVICE}")
+    if already is None and importlib.util.find_spec(f"moto.{SERVICE}") is not None:
+        raise _fail(
+            "this moto ships its own customer-profiles service; use it, or pin moto "
+            "to a release without it"
+        )
+    try:
+        import moto.backend_index as backend_index
+        from moto.core.models import botocore_stubber
+        from moto.iam.models import get_account_id_from
+    except ImportError as exc:
+        raise _fail(f"a moto internal is missing ({exc})") from exc
+    if not isinstance(getattr(backend_index, "backend_url_patterns", None), list):
+        raise _fail("moto.backend_index.backend_url_patterns is not a list any more")
+    if not hasattr(botocore_stubber, "enabled"):
+        raise _fail("moto's botocore stubber has no 'enabled' flag any more")
+    return backend_index, botocore_stubber, get_account_id_from
+
+
+_backend_index, _stubber, _account_id_from = _load_internals()
+_account_cache: dict[str, str] = {}
+
+
+def register() -> None:
+    """Make moto serve customer-profiles: a module for its backend loader and a URL pattern."""
+    from .models import customerprofiles_backends
+
+    if f"moto.{SERVICE}" not in sys.modules:
+        module = types.ModuleType(f"moto.{SERVICE}")
+        module.__dict__[f"{SERVICE}_backends"] = customerprofiles_backends
+        sys.modules[f"moto.{SERVICE}"] = module
+    patterns = _backend_index.backend_url_patterns
+    if not any(name == SERVICE for name, _ in patterns):
+        patterns.append((SERVICE, re.compile(URL_BASES[0])))
+
+
+def moto_is_answering() -> bool:
+    """True while ``mock_aws`` is active: then moto's stubber routes our requests to us."""
+    return bool(_stubber.enabled)
+
+
+def account_for_access_key(access_key: str | None) -> str:
+    """The account moto associates with these credentials (STS assume_role included)."""
+    if not access_key:
+        from moto.core import DEFAULT_ACCOUNT_ID
+
+        return DEFAULT_ACCOUNT_ID
+    account = _account_cache.get(access_key)
+    if account is None:
+        account = _account_id_from(access_key)
+        from moto.core import DEFAULT_ACCOUNT_ID
+
+        if account != DEFAULT_ACCOUNT_ID:  # a default answer may change once IAM knows the key
+            _account_cache[access_key] = account
+    return account
+
+
+def clear_caches() -> None:
+    _account_cache.clear()
+
+
+def moto_dispatch(request: Any, full_url: str, headers: Any) -> Response:
+    """Entry point moto's dispatcher (``mock_aws`` and moto's server) calls for our URLs."""
+    body = request.get_data() if hasattr(request, "get_data") else getattr(request, "body", None)
+    return handle(request.method, full_url, headers, body)
+
+
+def run_server(host: str, port: int) -> None:
+    """Serve moto's services and customer-profiles over HTTP, blocking."""
+    from moto.server import main as moto_server_main
+
+    register()
+    moto_server_main(["--host", host, "--port", str(port)])

@@ -1,0 +1,97 @@
+"""Backend results -> wire JSON, shaped by the operation's output shape.
+
+Backends return plain dicts keyed by model member names. Serialization keeps only
+modeled members, drops ``None``, and turns datetimes into epoch seconds. Lists and maps
+of scalars are copied without descending into them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from botocore.model import Shape
+
+Convert = Callable[[Any], Any]
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _timestamp(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.timestamp()
+    return value
+
+
+class _Compiler:
+    def __init__(self) -> None:
+        self._memo: dict[str, Convert] = {}
+        self._walk: dict[str, bool] = {}
+
+    def needs_walk(self, shape: Shape, seen: frozenset[str] = frozenset()) -> bool:
+        if shape.name in self._walk:
+            return self._walk[shape.name]
+        if shape.name in seen:
+            return False
+        seen = seen | {shape.name}
+        kind = shape.type_name
+        if kind in ("timestamp", "structure"):
+            found = True
+        elif kind == "list":
+            found = self.needs_walk(shape.member, seen)
+        elif kind == "map":
+            found = self.needs_walk(shape.value, seen)
+        else:
+            found = False
+        self._walk[shape.name] = found
+        return found
+
+    def convert_for(self, shape: Shape) -> Convert:
+        if shape.name in self._memo:
+            return self._memo[shape.name]
+        cell: list[Convert] = []
+        self._memo[shape.name] = lambda v: cell[0](v)
+        kind = shape.type_name
+        built: Convert
+        if kind == "timestamp":
+            built = _timestamp
+        elif kind == "structure":
+            built = self._structure(shape)
+        elif kind == "list" and self.needs_walk(shape):
+            item = self.convert_for(shape.member)
+            built = lambda v: [item(x) for x in v]  # noqa: E731
+        elif kind == "map" and self.needs_walk(shape):
+            item = self.convert_for(shape.value)
+            built = lambda v: {k: item(x) for k, x in v.items()}  # noqa: E731
+        else:
+            built = _identity
+        cell.append(built)
+        self._memo[shape.name] = built
+        return built
+
+    def _structure(self, shape: Shape) -> Convert:
+        members = {
+            name: self.convert_for(mshape)
+            for name, mshape in shape.members.items()
+            if mshape.serialization.get("location") is None
+        }
+
+        def convert(value: Any) -> Any:
+            if not isinstance(value, dict):
+                value = value.to_dict()
+            out = {}
+            for name, item in value.items():
+                conv = members.get(name)
+                if conv is not None and item is not None:
+                    out[name] = conv(item)
+            return out
+
+        return convert
+
+
+def compile_serializer(shape: Shape) -> Convert:
+    """Return ``result -> JSON-ready dict`` for one output shape."""
+    return _Compiler().convert_for(shape)
