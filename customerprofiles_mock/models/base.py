@@ -23,11 +23,17 @@ class CoreBackend(BaseBackend):
         """ARN in the ``profile`` namespace, as the Service Authorization Reference gives it."""
         return f"arn:{self.partition}:profile:{self.region_name}:{self.account_id}:{resource}"
 
+    @property
+    def caller_arn(self) -> str:
+        """Who history records say performed an action: the account's root principal."""
+        return f"arn:{self.partition}:iam::{self.account_id}:root"
+
     def domain(self, name: str) -> Domain:
         """The named domain, or the 404 every domain-scoped call answers for an unknown one."""
         found = self.domains.get(name)
         if found is None:
             raise ResourceNotFoundException(f"Domain {name} does not exist.")
+        found.sweep()
         return found
 
     # moto's dispatcher asks every backend for the URLs it serves.

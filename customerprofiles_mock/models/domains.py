@@ -11,6 +11,7 @@ from ..clock import now
 from ..exceptions import BadRequestException
 from ..protocol.pagination import paginate
 from .base import CoreBackend
+from .store import Profile, ProfileStore
 
 #: How long background preparation takes in the mock; freezegun can move past it.
 RULE_BASED_MATCHING_PENDING = timedelta(hours=1)
@@ -56,17 +57,29 @@ class Domain:
     collections: dict[str, dict[str, Any]] = field(
         default_factory=lambda: {kind: {} for kind in CHILD_KINDS}
     )
-    #: Profiles by id; filled in by the profiles family.
-    profiles: dict[str, Any] = field(default_factory=dict)
+    #: Profiles by id; the store keeps their keys, objects and history.
+    profiles: dict[str, Profile] = field(default_factory=dict)
+    store: ProfileStore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.store = ProfileStore(self.profiles)
+
+    def sweep(self) -> None:
+        """Apply expiry on the mock's clock before anything reads the domain."""
+        self.store.expire(
+            lambda p: self.store.record(p.profile_id, "EXPIRED", p.to_dict(), "customer-profiles")
+        )
 
     def stats(self) -> dict[str, int]:
-        profile_count = object_count = metering = size = 0
+        profile_count = metering = 0
+        object_count = len(self.store.unattached)
+        size = sum(len(o.body) for o in self.store.unattached.values())
         for profile in self.profiles.values():
-            objects = getattr(profile, "object_count", 0)
+            objects = profile.object_count
             profile_count += 1
             object_count += objects
             metering += 1 + max(objects - 1, 0) // 100
-            size += getattr(profile, "size", 0)
+            size += profile.size
         return {
             "ProfileCount": profile_count,
             "MeteringProfileCount": metering,

@@ -1,0 +1,404 @@
+"""Per-domain profile state shared by the profile, object-type and ingestion families.
+
+The records here are deliberately plain; the operations that change them live in the
+family modules. The one rule every family relies on: change profile fields only through
+:meth:`ProfileStore.set_fields` and keys only through :meth:`ProfileStore.add_key` /
+:meth:`ProfileStore.remove_key`, so the search index is always exact.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import json
+import re
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..clock import now
+
+#: Predefined search keys derived from standard profile fields (reference §3.3) [inference].
+PHONE_FIELDS = ("PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber", "BusinessPhoneNumber")
+EMAIL_FIELDS = ("EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress")
+ADDRESS_FIELDS = ("Address", "ShippingAddress", "MailingAddress", "BillingAddress")
+#: Source of a key or field value that did not come from an object type.
+API_SOURCE = "_api"
+
+
+def new_id() -> str:
+    """32 lower-case hex digits: the service's ``uuid`` shape."""
+    return uuid.uuid4().hex
+
+
+# --- value normalisation: equal for search means equal after this -------------------
+
+
+def normalize_phone(value: str) -> str:
+    """Digits only; a leading North-American country code 1 is dropped [inference]."""
+    digits = re.sub(r"\D", "", value)
+    if len(digits) == 11 and digits.startswith("1"):
+        digits = digits[1:]
+    return digits or value
+
+
+def normalize_email(value: str) -> str:
+    return value.strip().lower()
+
+
+def normalize_name(value: str) -> str:
+    return " ".join(value.split()).lower()
+
+
+def normalize_exact(value: str) -> str:
+    return value
+
+
+NORMALIZERS: dict[str, Callable[[str], str]] = {
+    "PHONE_NUMBER": normalize_phone,
+    "EMAIL_ADDRESS": normalize_email,
+    "NAME": normalize_name,
+    "STRING": normalize_exact,
+    "NUMBER": normalize_exact,
+}
+#: Content type of the predefined keys; custom keys take theirs from object-type fields.
+PREDEFINED_KEY_TYPES = {"_phone": "PHONE_NUMBER", "_email": "EMAIL_ADDRESS", "_fullName": "NAME"}
+
+
+def full_name(fields: dict[str, Any]) -> str | None:
+    parts = [fields.get(n) for n in ("FirstName", "MiddleName", "LastName")]
+    joined = " ".join(p for p in parts if p)
+    return joined or None
+
+
+def derived_keys(profile_id: str, fields: dict[str, Any]) -> dict[str, set[str]]:
+    """The predefined keys a profile's standard fields put in the index."""
+    keys: dict[str, set[str]] = {"_profileId": {profile_id}}
+    if fields.get("AccountNumber"):
+        keys["_account"] = {fields["AccountNumber"]}
+    phones = {fields[n] for n in PHONE_FIELDS if fields.get(n)}
+    if phones:
+        keys["_phone"] = phones
+    emails = {fields[n] for n in EMAIL_FIELDS if fields.get(n)}
+    if emails:
+        keys["_email"] = emails
+    name = full_name(fields)
+    if name:
+        keys["_fullName"] = {name}
+    return keys
+
+
+# --- records -------------------------------------------------------------------------
+
+
+@dataclass
+class ObjectType:
+    """A profile object type (PutProfileObjectType), possibly implicit from a template."""
+
+    name: str
+    arn: str
+    description: str
+    template_id: str | None = None
+    expiration_days: int | None = None
+    encryption_key: str | None = None
+    allow_profile_creation: bool = False
+    source_last_updated_timestamp_format: str | None = None
+    max_profile_object_count: int | None = None
+    source_priority: int | None = None
+    fields: dict[str, dict[str, Any]] = field(default_factory=dict)
+    keys: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    tags: dict[str, str] = field(default_factory=dict)
+    implicit: bool = False
+    created_at: datetime = field(default_factory=now)
+    last_updated_at: datetime = field(default_factory=now)
+
+
+@dataclass
+class ProfileObject:
+    """One ingested object, attached to at most one profile."""
+
+    unique_key: str  # ProfileObjectUniqueKey
+    object_type: str
+    unique_value: str  # value of the type's UNIQUE key; re-ingesting it replaces the object
+    body: str  # the JSON string as ingested
+    key_values: dict[str, str]  # key name -> value, for ObjectFilter
+    profile_id: str | None
+    ingested_at: datetime
+    expires_at: datetime | None = None
+
+
+@dataclass
+class Profile:
+    profile_id: str
+    seq: int  # creation order: the stable order of listings and searches
+    fields: dict[str, Any] = field(default_factory=dict)
+    #: field path ("FirstName", "Address.City", "Attributes.x") -> object type that set it
+    field_sources: dict[str, str] = field(default_factory=dict)
+    #: explicit keys: key name -> value -> sources (object types, or API_SOURCE)
+    keys: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    #: object type -> ProfileObjectUniqueKey -> object
+    objects: dict[str, dict[str, ProfileObject]] = field(default_factory=dict)
+    created_at: datetime = field(default_factory=now)
+    last_updated_at: datetime = field(default_factory=now)
+    expires_at: datetime | None = None
+
+    @property
+    def object_count(self) -> int:
+        return sum(len(by_key) for by_key in self.objects.values())
+
+    @property
+    def size(self) -> int:
+        own = len(json.dumps(self.fields, default=str))
+        return own + sum(len(o.body) for by_key in self.objects.values() for o in by_key.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ProfileId": self.profile_id, **self.fields}
+
+
+@dataclass
+class HistoryRecord:
+    id: str
+    profile_id: str
+    object_type_name: str
+    action_type: str
+    content: str
+    performed_by: str
+    created_at: datetime
+    last_updated_at: datetime
+    profile_object_unique_key: str | None = None
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "Id": self.id,
+            "ObjectTypeName": self.object_type_name,
+            "CreatedAt": self.created_at,
+            "LastUpdatedAt": self.last_updated_at,
+            "ActionType": self.action_type,
+            "ProfileObjectUniqueKey": self.profile_object_unique_key,
+            "PerformedBy": self.performed_by,
+        }
+
+
+# --- the store -----------------------------------------------------------------------
+
+
+class ProfileStore:
+    """Profiles, their keys and objects, the search index and history of one domain."""
+
+    def __init__(self, profiles: dict[str, Profile]) -> None:
+        self.profiles = profiles  # shared with Domain.profiles, which Stats reads
+        #: key name -> normalised value -> profile ids
+        self.index: dict[str, dict[str, set[str]]] = {}
+        #: key name -> content type deciding its normalisation (domain-global names)
+        self.key_types: dict[str, str] = dict(PREDEFINED_KEY_TYPES)
+        #: profile id -> derived predefined keys currently indexed
+        self.derived: dict[str, dict[str, set[str]]] = {}
+        #: (object type, unique value) -> object, across all profiles
+        self.objects_by_unique: dict[tuple[str, str], ProfileObject] = {}
+        #: ProfileObjectUniqueKey -> object, attached or not
+        self.objects_by_key: dict[str, ProfileObject] = {}
+        #: objects stored without a profile (no match and no profile creation allowed)
+        self.unattached: dict[str, ProfileObject] = {}
+        #: profile id -> history records, kept after the profile is gone
+        self.history: dict[str, list[HistoryRecord]] = {}
+        self._expiry: list[tuple[datetime, int, str, str]] = []
+        self._tiebreak = itertools.count()
+        self._seq = itertools.count()
+
+    # -- index ----------------------------------------------------------------------
+    def normalize(self, key_name: str, value: str) -> str:
+        return NORMALIZERS.get(self.key_types.get(key_name, "STRING"), normalize_exact)(value)
+
+    def _index_add(self, key_name: str, value: str, profile_id: str) -> None:
+        self.index.setdefault(key_name, {}).setdefault(
+            self.normalize(key_name, value), set()
+        ).add(profile_id)
+
+    def _index_discard(self, key_name: str, value: str, profile_id: str) -> None:
+        norm = self.normalize(key_name, value)
+        profile = self.profiles.get(profile_id)
+        still_held = False
+        if profile is not None:
+            held = set(profile.keys.get(key_name, {})) | self.derived.get(profile_id, {}).get(
+                key_name, set()
+            )
+            still_held = any(self.normalize(key_name, v) == norm for v in held)
+        if still_held:
+            return
+        by_value = self.index.get(key_name, {})
+        ids = by_value.get(norm)
+        if ids is not None:
+            ids.discard(profile_id)
+            if not ids:
+                del by_value[norm]
+
+    def find(self, key_name: str, value: str) -> set[str]:
+        """Ids of the profiles holding this key value (a copy: safe to mutate)."""
+        return set(self.index.get(key_name, {}).get(self.normalize(key_name, value), ()))
+
+    def values_of(self, profile: Profile, key_name: str) -> set[str]:
+        """Every value a profile holds for a key, explicit and derived."""
+        return set(profile.keys.get(key_name, {})) | self.derived.get(
+            profile.profile_id, {}
+        ).get(key_name, set())
+
+    def _reindex_derived(self, profile: Profile) -> None:
+        old = self.derived.get(profile.profile_id, {})
+        new = derived_keys(profile.profile_id, profile.fields)
+        self.derived[profile.profile_id] = new
+        for key_name, values in old.items():
+            for value in values - new.get(key_name, set()):
+                self._index_discard(key_name, value, profile.profile_id)
+        for key_name, values in new.items():
+            for value in values:
+                self._index_add(key_name, value, profile.profile_id)
+
+    # -- profiles -------------------------------------------------------------------
+    def create_profile(self, fields: dict[str, Any], expires_at: datetime | None) -> Profile:
+        stamp = now()
+        profile = Profile(
+            profile_id=new_id(),
+            seq=next(self._seq),
+            fields={k: v for k, v in fields.items() if v is not None},
+            created_at=stamp,
+            last_updated_at=stamp,
+        )
+        self.profiles[profile.profile_id] = profile
+        self._reindex_derived(profile)
+        self.set_expiry(profile, expires_at)
+        return profile
+
+    def set_fields(self, profile: Profile, fields: dict[str, Any]) -> None:
+        """Replace the profile's standard fields wholesale and re-derive its predefined keys."""
+        profile.fields = {k: v for k, v in fields.items() if v not in (None, {}, [])}
+        profile.last_updated_at = now()
+        self._reindex_derived(profile)
+
+    def set_expiry(self, profile: Profile, expires_at: datetime | None) -> None:
+        profile.expires_at = expires_at
+        if expires_at is not None:
+            heapq.heappush(
+                self._expiry, (expires_at, next(self._tiebreak), "profile", profile.profile_id)
+            )
+
+    def remove_profile(self, profile_id: str) -> Profile | None:
+        """Drop a profile with its keys and objects (history stays)."""
+        profile = self.profiles.get(profile_id)
+        if profile is None:
+            return None
+        for by_key in list(profile.objects.values()):
+            for obj in list(by_key.values()):
+                self.remove_object(obj)
+        del self.profiles[profile_id]
+        for key_name, values in list(profile.keys.items()):
+            for value in list(values):
+                self._index_discard(key_name, value, profile_id)
+        for key_name, values in self.derived.pop(profile_id, {}).items():
+            for value in values:
+                self._index_discard(key_name, value, profile_id)
+        return profile
+
+    # -- explicit keys --------------------------------------------------------------
+    def add_key(self, profile: Profile, key_name: str, value: str, source: str) -> None:
+        profile.keys.setdefault(key_name, {}).setdefault(value, set()).add(source)
+        self._index_add(key_name, value, profile.profile_id)
+
+    def remove_key(
+        self, profile: Profile, key_name: str, value: str, source: str | None = None
+    ) -> bool:
+        """Remove one source of a key value (every source when ``source`` is None)."""
+        values = profile.keys.get(key_name, {})
+        sources = values.get(value)
+        if sources is None:
+            return False
+        if source is None:
+            sources.clear()
+        else:
+            sources.discard(source)
+        if not sources:
+            del values[value]
+            if not values:
+                del profile.keys[key_name]
+            self._index_discard(key_name, value, profile.profile_id)
+        return True
+
+    # -- objects --------------------------------------------------------------------
+    def attach_object(self, obj: ProfileObject, profile: Profile | None) -> None:
+        self.objects_by_unique[(obj.object_type, obj.unique_value)] = obj
+        self.objects_by_key[obj.unique_key] = obj
+        obj.profile_id = profile.profile_id if profile else None
+        if profile is None:
+            self.unattached[obj.unique_key] = obj
+        else:
+            profile.objects.setdefault(obj.object_type, {})[obj.unique_key] = obj
+        if obj.expires_at is not None:
+            heapq.heappush(
+                self._expiry, (obj.expires_at, next(self._tiebreak), "object", obj.unique_key)
+            )
+
+    def remove_object(self, obj: ProfileObject) -> None:
+        self.objects_by_unique.pop((obj.object_type, obj.unique_value), None)
+        self.objects_by_key.pop(obj.unique_key, None)
+        self.unattached.pop(obj.unique_key, None)
+        profile = self.profiles.get(obj.profile_id or "")
+        if profile is not None:
+            by_key = profile.objects.get(obj.object_type, {})
+            by_key.pop(obj.unique_key, None)
+            if not by_key:
+                profile.objects.pop(obj.object_type, None)
+
+    def find_object(self, unique_key: str) -> ProfileObject | None:
+        return self.objects_by_key.get(unique_key)
+
+    # -- history --------------------------------------------------------------------
+    def record(
+        self,
+        profile_id: str,
+        action_type: str,
+        content: Any,
+        performed_by: str,
+        object_type_name: str = "_profile",
+        unique_key: str | None = None,
+    ) -> HistoryRecord:
+        stamp = now()
+        entry = HistoryRecord(
+            id=new_id(),
+            profile_id=profile_id,
+            object_type_name=object_type_name,
+            action_type=action_type,
+            content=content if isinstance(content, str) else json.dumps(content, default=str),
+            performed_by=performed_by,
+            created_at=stamp,
+            last_updated_at=stamp,
+            profile_object_unique_key=unique_key,
+        )
+        self.history.setdefault(profile_id, []).append(entry)
+        return entry
+
+    # -- expiry ---------------------------------------------------------------------
+    def expire(self, on_profile_expired: Callable[[Profile], None]) -> None:
+        """Drop what has expired by the mock's clock; O(1) when nothing has."""
+        if not self._expiry:
+            return
+        stamp = now()
+        while self._expiry and self._expiry[0][0] <= stamp:
+            when, _, kind, ident = heapq.heappop(self._expiry)
+            if kind == "profile":
+                profile = self.profiles.get(ident)
+                if profile is not None and profile.expires_at == when:
+                    on_profile_expired(profile)
+                    self.remove_profile(ident)
+            else:
+                obj = self.objects_by_key.get(ident)
+                if obj is not None and obj.expires_at == when:
+                    self.remove_object(obj)
+
+    def ordered_profiles(self, ids: Iterable[str]) -> list[Profile]:
+        found = [self.profiles[i] for i in ids if i in self.profiles]
+        return sorted(found, key=lambda p: p.seq)
+
+
+def expiry_after(days: int | None) -> datetime | None:
+    return now() + timedelta(days=days) if days else None

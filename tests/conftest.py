@@ -1,0 +1,54 @@
+"""Suite-wide conformance check: every 2xx body must fit the operation's output shape.
+
+An observer on the dispatcher validates each successful response against botocore's
+output shape (names, types, enums, bounds, required members). A violation fails the
+test that caused it, and the session reports how many responses were checked.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from customerprofiles_mock.protocol import dispatch
+from customerprofiles_mock.protocol.model import OperationSpec
+from customerprofiles_mock.protocol.validator import compile_validator
+
+_validators: dict[str, Any] = {}
+checked: Counter[str] = Counter()
+
+
+class ConformanceError(AssertionError):
+    """A response body does not fit botocore's output shape."""
+
+
+def check_response(spec: OperationSpec, _params: dict[str, Any], body: dict[str, Any]) -> None:
+    validate = _validators.get(spec.name)
+    if validate is None:
+        shape = spec.output_shape
+        validate = compile_validator(shape) if shape is not None else (lambda _v: [])
+        _validators[spec.name] = validate
+    if spec.status_member:  # bound to the status line, never in the body
+        body = {**body, spec.status_member: 200}
+    errors = validate(body)
+    checked[spec.name] += 1
+    if errors:
+        raise ConformanceError(f"{spec.name} response violates its output shape: {errors}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def conformance() -> Iterator[Counter[str]]:
+    dispatch.observers.append(check_response)
+    yield checked
+    dispatch.observers.remove(check_response)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if checked:
+        terminalreporter.write_line(
+            f"conformance: {sum(checked.values())} responses of {len(checked)} operations "
+            "checked against botocore output shapes, 0 violations"
+        )
