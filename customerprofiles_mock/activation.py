@@ -157,7 +157,7 @@ def _decorate_class(cls: type) -> type:
     if issubclass(cls, unittest.TestCase):
         original_setup = cls.setUp
 
-        def setUp(self: unittest.TestCase) -> None:  # noqa: N802 - unittest's name
+        def setUp(self: unittest.TestCase) -> None:
             active = MockCustomerProfiles()
             active.start()
             self.addCleanup(active.stop)
@@ -199,7 +199,7 @@ def mock_customerprofiles(func: F) -> F: ...
 @overload
 def mock_customerprofiles(func: None = None) -> MockCustomerProfiles: ...
 def mock_customerprofiles(func: Any = None) -> Any:
-    """``@mock_customerprofiles``, ``@mock_customerprofiles()`` or ``with mock_customerprofiles():``."""
+    """Use as ``@mock_customerprofiles``, ``@mock_customerprofiles()`` or in a ``with``."""
     active = MockCustomerProfiles()
     if func is None:
         return active

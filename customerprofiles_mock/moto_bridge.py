@@ -15,6 +15,8 @@ import sys
 import types
 from typing import Any
 
+from moto.core import DEFAULT_ACCOUNT_ID
+
 from .protocol.dispatch import Response, handle
 
 SERVICE = "customerprofiles"
@@ -89,17 +91,12 @@ def moto_is_answering() -> bool:
 
 def account_for_access_key(access_key: str | None) -> str:
     """The account moto associates with these credentials (STS assume_role included)."""
-    if not access_key:
-        from moto.core import DEFAULT_ACCOUNT_ID
-
-        return DEFAULT_ACCOUNT_ID
-    account = _account_cache.get(access_key)
+    account = _account_cache.get(access_key or "")
     if account is None:
-        account = _account_id_from(access_key)
-        from moto.core import DEFAULT_ACCOUNT_ID
-
-        if account != DEFAULT_ACCOUNT_ID:  # a default answer may change once IAM knows the key
-            _account_cache[access_key] = account
+        # IAM and STS mint fresh random key ids, so a key's account never changes
+        # while it is in use; the cache is cleared whenever state is reset.
+        account = _account_id_from(access_key) if access_key else DEFAULT_ACCOUNT_ID
+        _account_cache[access_key or ""] = account
     return account
 
 

@@ -295,8 +295,8 @@ class ProfileStore:
         for key_name, values in list(profile.keys.items()):
             for value in list(values):
                 self._index_discard(key_name, value, profile_id)
-        for key_name, values in self.derived.pop(profile_id, {}).items():
-            for value in values:
+        for key_name, derived_values in self.derived.pop(profile_id, {}).items():
+            for value in derived_values:
                 self._index_discard(key_name, value, profile_id)
         return profile
 
@@ -378,7 +378,7 @@ class ProfileStore:
         return entry
 
     # -- expiry ---------------------------------------------------------------------
-    def expire(self, on_profile_expired: Callable[[Profile], None]) -> None:
+    def expire(self, on_profile_expired: Callable[[Profile], Any]) -> None:
         """Drop what has expired by the mock's clock; O(1) when nothing has."""
         if not self._expiry:
             return

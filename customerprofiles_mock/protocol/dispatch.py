@@ -21,6 +21,7 @@ from ..exceptions import (
     InternalServerException,
     ResourceNotFoundException,
 )
+from ..models import customerprofiles_backends
 from .model import OperationSpec, operations
 from .router import route
 from .validator import summarize
@@ -154,8 +155,6 @@ def handle(
     raise_unexpected: bool = False,
 ) -> Response:
     """Serve one request. ``spec`` skips routing when the caller already knows the operation."""
-    from ..models import customerprofiles_backends
-
     address, _, query = url.partition("?")
     if "://" in address:
         address = "/" + address.split("://", 1)[1].partition("/")[2]

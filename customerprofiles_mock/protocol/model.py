@@ -79,14 +79,14 @@ class OperationSpec:
         if len(path_segments) != len(self.segments):
             return None
         labels: list[str] = []
-        for want, got in zip(self.segments, path_segments):
+        for want, got in zip(self.segments, path_segments, strict=True):
             if want is None:
                 if not got:
                     return None
                 labels.append(got)
             elif want != got:
                 return None
-        return dict(zip(self.label_names, labels))
+        return dict(zip(self.label_names, labels, strict=True))
 
 
 def _build(op_model: OperationModel) -> OperationSpec:

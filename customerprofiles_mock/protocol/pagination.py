@@ -46,8 +46,10 @@ def paginate(
     start = 0
     if next_token:
         after = decode_token(next_token)
+        if isinstance(after, list):  # JSON turned a tuple key into a list
+            after = tuple(after)
         try:
-            start = bisect.bisect_right(keys, after if not isinstance(after, list) else tuple(after))
+            start = bisect.bisect_right(keys, after)
         except TypeError as exc:
             raise BadRequestException("The NextToken is invalid or has expired.") from exc
     size = max_results or default_page_size

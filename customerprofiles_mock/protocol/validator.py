@@ -30,6 +30,15 @@ def _fail(errors: list[str], value: Any, path: str, constraint: str) -> None:
     )
 
 
+def _check_length(
+    errors: list[str], value: Any, path: str, low: int | None, high: int | None
+) -> None:
+    if low is not None and len(value) < low:
+        _fail(errors, value, path, f"Member must have length greater than or equal to {low}")
+    if high is not None and len(value) > high:
+        _fail(errors, value, path, f"Member must have length less than or equal to {high}")
+
+
 def _compile_pattern(pattern: str) -> re.Pattern[str] | None:
     try:
         return re.compile(pattern)
@@ -91,10 +100,7 @@ class _Compiler:
             if not isinstance(value, list):
                 _fail(errors, value, path, "Member must be a list")
                 return
-            if low is not None and len(value) < low:
-                _fail(errors, value, path, f"Member must have length greater than or equal to {low}")
-            if high is not None and len(value) > high:
-                _fail(errors, value, path, f"Member must have length less than or equal to {high}")
+            _check_length(errors, value, path, low, high)
             for index, item in enumerate(value):
                 if item is None:
                     _fail(errors, "null", f"{path}.{index}", "Member must not be null")
@@ -112,10 +118,7 @@ class _Compiler:
             if not isinstance(value, dict):
                 _fail(errors, value, path, "Member must be a map")
                 return
-            if low is not None and len(value) < low:
-                _fail(errors, value, path, f"Member must have length greater than or equal to {low}")
-            if high is not None and len(value) > high:
-                _fail(errors, value, path, f"Member must have length less than or equal to {high}")
+            _check_length(errors, value, path, low, high)
             for key, item in value.items():
                 key_check(key, f"{path}.key", errors)
                 if item is None:
@@ -131,19 +134,17 @@ class _Compiler:
         pattern = _compile_pattern(pattern_text) if pattern_text else None
         enum = frozenset(shape.enum) if shape.enum else None
         enum_text = f"[{', '.join(shape.enum)}]" if shape.enum else ""
+        pattern_message = f"Member must satisfy regular expression pattern: {pattern_text}"
 
         def check(value: Any, path: str, errors: list[str]) -> None:
             if not isinstance(value, str):
                 _fail(errors, value, path, "Member must be a string")
                 return
-            if low is not None and len(value) < low:
-                _fail(errors, value, path, f"Member must have length greater than or equal to {low}")
-            if high is not None and len(value) > high:
-                _fail(errors, value, path, f"Member must have length less than or equal to {high}")
+            _check_length(errors, value, path, low, high)
             if enum is not None and value not in enum:
                 _fail(errors, value, path, f"Member must satisfy enum value set: {enum_text}")
             if pattern is not None and value and pattern.search(value) is None:
-                _fail(errors, value, path, f"Member must satisfy regular expression pattern: {pattern_text}")
+                _fail(errors, value, path, pattern_message)
 
         return check
 

@@ -1,0 +1,1 @@
+"""Model-driven protocol layer: routing, parsing, validation, serialization."""
