@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from .activation import MockCustomerProfiles
-from .models import CustomerProfilesBackend, customerprofiles_backends
+from .models import CustomerProfilesBackend, backend_for, customerprofiles_backends
 
 
 class BackendsHandle:
@@ -23,7 +23,7 @@ class BackendsHandle:
     ) -> CustomerProfilesBackend:
         from moto.core import DEFAULT_ACCOUNT_ID
 
-        return self.backends[account_id or DEFAULT_ACCOUNT_ID][region or _default_region()]
+        return backend_for(account_id or DEFAULT_ACCOUNT_ID, region or _default_region())
 
 
 def _default_region() -> str:

@@ -21,4 +21,18 @@ customerprofiles_backends: BackendDict[CustomerProfilesBackend] = BackendDict(
     CustomerProfilesBackend, "customer-profiles"
 )
 
-__all__ = ["CustomerProfilesBackend", "customerprofiles_backends"]
+
+
+def backend_for(account_id: str, region: str) -> CustomerProfilesBackend:
+    """The backend of one account and region, for any region a client may name.
+
+    moto's ``BackendDict`` only creates backends for regions botocore lists for the
+    service; tests commonly use others, so those are created on first use too.
+    """
+    by_region = customerprofiles_backends[account_id]
+    if region not in by_region:
+        by_region[region] = CustomerProfilesBackend(region, account_id)
+    return by_region[region]
+
+
+__all__ = ["CustomerProfilesBackend", "backend_for", "customerprofiles_backends"]

@@ -21,7 +21,7 @@ from ..exceptions import (
     InternalServerException,
     ResourceNotFoundException,
 )
-from ..models import customerprofiles_backends
+from ..models import backend_for
 from .model import OperationSpec, operations
 from .router import route
 from .validator import summarize
@@ -166,7 +166,7 @@ def handle(
             raise BadRequestException(summarize(errors))
         access_key, region = _scope(headers)
         region = region or _region_from_host(url) or DEFAULT_REGION
-        backend = customerprofiles_backends[_account(headers, access_key)][region]
+        backend = backend_for(_account(headers, access_key), region)
         operation = getattr(backend, spec.py_name, None)
         if operation is None:
             raise BadRequestException(

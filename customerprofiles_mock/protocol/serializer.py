@@ -2,7 +2,9 @@
 
 Backends return plain dicts keyed by model member names. Serialization keeps only
 modeled members, drops ``None``, and turns datetimes into epoch seconds. Lists and maps
-of scalars are copied without descending into them.
+of scalars are copied without descending into them. An empty list or map whose shape
+requires at least one entry is omitted, as AWS would not send it, unless it is the whole
+response (``ListTagsForResource`` answers ``{"tags": {}}`` for an untagged resource).
 """
 
 from __future__ import annotations
@@ -78,6 +80,13 @@ class _Compiler:
             for name, mshape in shape.members.items()
             if mshape.serialization.get("location") is None
         }
+        non_empty = frozenset(
+            name
+            for name, mshape in shape.members.items()
+            if mshape.type_name in ("list", "map") and mshape.metadata.get("min", 0) >= 1
+        )
+        if len(members) == 1:
+            non_empty = frozenset()
 
         def convert(value: Any) -> Any:
             if not isinstance(value, dict):
@@ -85,8 +94,9 @@ class _Compiler:
             out = {}
             for name, item in value.items():
                 conv = members.get(name)
-                if conv is not None and item is not None:
-                    out[name] = conv(item)
+                if conv is None or item is None or (not item and name in non_empty):
+                    continue
+                out[name] = conv(item)
             return out
 
         return convert
