@@ -164,7 +164,8 @@ def test_region_isolation() -> None:
 @pytest.mark.parametrize("order", ["ours-outside", "moto-outside"])
 def test_composes_with_mock_aws(order: str) -> None:
     outer, inner = (
-        (mock_customerprofiles(), mock_aws()) if order == "ours-outside"
+        (mock_customerprofiles(), mock_aws())
+        if order == "ours-outside"
         else (mock_aws(), mock_customerprofiles())
     )
     with outer, inner:

@@ -22,7 +22,6 @@ customerprofiles_backends: BackendDict[CustomerProfilesBackend] = BackendDict(
 )
 
 
-
 def backend_for(account_id: str, region: str) -> CustomerProfilesBackend:
     """The backend of one account and region, for any region a client may name.
 

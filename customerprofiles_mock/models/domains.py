@@ -22,18 +22,38 @@ MAX_DOMAINS_PER_REGION = 100
 #: Attributes a rule-based matching rule may name; ``Attributes.*`` is also allowed.
 RULE_ATTRIBUTES = frozenset(
     {
-        "AccountNumber", "Address.Address", "Address.City", "Address.Country",
-        "Address.County", "Address.PostalCode", "Address.State", "Address.Province",
-        "BirthDate", "BusinessName", "EmailAddress", "FirstName", "Gender", "LastName",
-        "MiddleName", "PhoneNumber",
+        "AccountNumber",
+        "Address.Address",
+        "Address.City",
+        "Address.Country",
+        "Address.County",
+        "Address.PostalCode",
+        "Address.State",
+        "Address.Province",
+        "BirthDate",
+        "BusinessName",
+        "EmailAddress",
+        "FirstName",
+        "Gender",
+        "LastName",
+        "MiddleName",
+        "PhoneNumber",
     }
 )
 
 #: ARN resource segments of the resources a domain can hold (reference §1.1).
 CHILD_KINDS = (
-    "object-types", "integrations", "event-streams", "event-triggers",
-    "calculated-attributes", "segment-definitions", "layouts", "domain-object-types",
-    "recommenders", "recommender-filters", "recommender-schemas",
+    "object-types",
+    "integrations",
+    "event-streams",
+    "event-triggers",
+    "calculated-attributes",
+    "segment-definitions",
+    "layouts",
+    "domain-object-types",
+    "recommenders",
+    "recommender-filters",
+    "recommender-schemas",
 )
 
 

@@ -212,9 +212,9 @@ class ProfileStore:
         return NORMALIZERS.get(self.key_types.get(key_name, "STRING"), normalize_exact)(value)
 
     def _index_add(self, key_name: str, value: str, profile_id: str) -> None:
-        self.index.setdefault(key_name, {}).setdefault(
-            self.normalize(key_name, value), set()
-        ).add(profile_id)
+        self.index.setdefault(key_name, {}).setdefault(self.normalize(key_name, value), set()).add(
+            profile_id
+        )
 
     def _index_discard(self, key_name: str, value: str, profile_id: str) -> None:
         norm = self.normalize(key_name, value)
@@ -240,9 +240,9 @@ class ProfileStore:
 
     def values_of(self, profile: Profile, key_name: str) -> set[str]:
         """Every value a profile holds for a key, explicit and derived."""
-        return set(profile.keys.get(key_name, {})) | self.derived.get(
-            profile.profile_id, {}
-        ).get(key_name, set())
+        return set(profile.keys.get(key_name, {})) | self.derived.get(profile.profile_id, {}).get(
+            key_name, set()
+        )
 
     def _reindex_derived(self, profile: Profile) -> None:
         old = self.derived.get(profile.profile_id, {})

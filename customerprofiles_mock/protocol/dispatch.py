@@ -86,14 +86,22 @@ def _query_value(member: str, shape: Shape, values: list[str]) -> Any:
             return int(raw)
         except ValueError:
             raise BadRequestException(
-                summarize([f"Value '{raw}' at '{member}' failed to satisfy constraint: "
-                           "Member must be an integer"])
+                summarize(
+                    [
+                        f"Value '{raw}' at '{member}' failed to satisfy constraint: "
+                        "Member must be an integer"
+                    ]
+                )
             ) from None
     if kind == "boolean":
         if raw.lower() not in ("true", "false"):
             raise BadRequestException(
-                summarize([f"Value '{raw}' at '{member}' failed to satisfy constraint: "
-                           "Member must be a boolean"])
+                summarize(
+                    [
+                        f"Value '{raw}' at '{member}' failed to satisfy constraint: "
+                        "Member must be a boolean"
+                    ]
+                )
             )
         return raw.lower() == "true"
     return raw

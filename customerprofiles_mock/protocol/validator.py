@@ -25,9 +25,7 @@ def _show(value: Any) -> str:
 
 
 def _fail(errors: list[str], value: Any, path: str, constraint: str) -> None:
-    errors.append(
-        f"Value '{_show(value)}' at '{path}' failed to satisfy constraint: {constraint}"
-    )
+    errors.append(f"Value '{_show(value)}' at '{path}' failed to satisfy constraint: {constraint}")
 
 
 def _check_length(
