@@ -1,0 +1,183 @@
+"""The local HTTP endpoint, started as a subprocess and driven over loopback only."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+
+AUTH = (
+    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240101/us-east-1/profile/aws4_request, "
+    "SignedHeaders=host, Signature=x"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_until_serving(port: int, process: subprocess.Popen[bytes], timeout: float = 20) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited early with {process.returncode}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError("server did not accept connections in time")
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "customerprofiles_mock", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_until_serving(port, process)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def client(endpoint: str, service: str = "customer-profiles", region: str = "us-east-1") -> Any:
+    return boto3.client(
+        service,
+        region_name=region,
+        endpoint_url=endpoint,
+        aws_access_key_id="AKIDEXAMPLE",
+        aws_secret_access_key="secret",
+    )
+
+
+def raw(endpoint: str, method: str, path: str, body: bytes | None) -> tuple[int, dict, dict]:
+    request = urllib.request.Request(
+        endpoint + path,
+        data=body,
+        method=method,
+        headers={"Authorization": AUTH, "Content-Type": "application/json"},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, dict(response.headers), json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, dict(error.headers), json.loads(error.read())
+
+
+def test_domain_lifecycle_over_http(endpoint: str) -> None:
+    cp = client(endpoint)
+    cp.create_domain(DomainName="http", DefaultExpirationDays=7, Tags={"k": "v"})
+    assert cp.get_domain(DomainName="http")["DefaultExpirationDays"] == 7
+    arn = "arn:aws:profile:us-east-1:123456789012:domains/http"
+    assert cp.list_tags_for_resource(resourceArn=arn)["tags"] == {"k": "v"}
+    with pytest.raises(ClientError) as duplicate:
+        cp.create_domain(DomainName="http", DefaultExpirationDays=7)
+    assert duplicate.value.response["Error"]["Code"] == "BadRequestException"
+    cp.delete_domain(DomainName="http")
+    with pytest.raises(ClientError) as missing:
+        cp.get_domain(DomainName="http")
+    assert missing.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_regions_are_isolated(endpoint: str) -> None:
+    client(endpoint, region="us-west-2").create_domain(DomainName="west", DefaultExpirationDays=7)
+    assert [
+        d["DomainName"] for d in client(endpoint, region="eu-west-2").list_domains()["Items"]
+    ] == []
+    names = [d["DomainName"] for d in client(endpoint, region="us-west-2").list_domains()["Items"]]
+    assert names == ["west"]
+
+
+def test_moto_services_are_served_beside(endpoint: str) -> None:
+    s3 = client(endpoint, "s3")
+    s3.create_bucket(Bucket="beside")
+    assert "beside" in [b["Name"] for b in s3.list_buckets()["Buckets"]]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "body", "status", "error"),
+    [
+        ("POST", "/domains/x", b"{not json", 400, "BadRequestException"),
+        ("GET", "/no/such/route", None, 404, "ResourceNotFoundException"),
+        ("POST", "/domains/y", b"[" + b" " * (17 * 1024 * 1024) + b"]", 400, "BadRequestException"),
+    ],
+)
+def test_bad_requests_get_modeled_errors_and_server_keeps_serving(
+    endpoint: str, method: str, path: str, body: bytes | None, status: int, error: str
+) -> None:
+    got_status, headers, payload = raw(endpoint, method, path, body)
+    assert got_status == status
+    assert headers["x-amzn-ErrorType"] == error
+    assert payload["Message"]
+    assert isinstance(client(endpoint).list_domains()["Items"], list)
+
+
+@pytest.fixture(scope="session")
+def aws_cli() -> str:
+    """The AWS CLI pins its own botocore, so it gets a venv of its own (cached)."""
+    found = shutil.which("aws")
+    if found:
+        return found
+    venv = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache"))
+    venv = venv / "customerprofiles_mock" / "awscli-venv"
+    executable = venv / "bin" / "aws"
+    if not executable.exists():
+        try:
+            subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=120)
+            subprocess.run(
+                [str(venv / "bin" / "pip"), "install", "-q", "awscli"],
+                check=True,
+                timeout=240,
+                capture_output=True,
+            )
+        except (subprocess.SubprocessError, OSError) as error:
+            pytest.skip(f"the AWS CLI could not be installed here: {error}")
+    return str(executable)
+
+
+@pytest.mark.cli
+def test_aws_cli_against_the_endpoint(endpoint: str, aws_cli: str, tmp_path: Path) -> None:
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": str(tmp_path),
+        "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
+        "AWS_SECRET_ACCESS_KEY": "secret",
+        "AWS_DEFAULT_REGION": "ca-central-1",
+        "AWS_CONFIG_FILE": str(tmp_path / "none"),
+        "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
+    }
+    base = [aws_cli, "customer-profiles", "--endpoint-url", endpoint, "--output", "json"]
+
+    def cli(*args: str) -> dict[str, Any]:
+        done = subprocess.run([*base, *args], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return dict(json.loads(done.stdout))
+
+    created = cli("create-domain", "--domain-name", "cli", "--default-expiration-days", "9")
+    assert created["DomainName"] == "cli"
+    assert [d["DomainName"] for d in cli("list-domains")["Items"]] == ["cli"]
+    failed = subprocess.run(
+        [*base, "get-domain", "--domain-name", "absent"], env=env, capture_output=True, text=True
+    )
+    assert failed.returncode != 0
+    assert "ResourceNotFoundException" in failed.stderr
