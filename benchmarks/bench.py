@@ -1,0 +1,155 @@
+"""Per-call cost of the mock against two baselines, measured in one process.
+
+Scenarios run interleaved in rounds and report medians, so machine noise hits every
+scenario alike; the figures that matter are the ratios, not the microseconds.
+
+* floor: the same boto3 call answered by a ``before-send`` hook returning canned bytes,
+  the least any in-process botocore mock can cost;
+* moto:  a comparable GET of a moto built-in rest-json service (apigatewayv2 GetApi)
+  under ``mock_aws``;
+* mock:  ``get_domain`` under ``mock_customerprofiles``.
+
+Scale scenarios (issue 3) are added through ``SCALE_SCENARIOS``.
+
+Run: ``python benchmarks/bench.py`` (``--quick`` for a short run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+import boto3
+from botocore.awsrequest import AWSResponse
+from moto import mock_aws
+
+from customerprofiles_mock import mock_customerprofiles
+from customerprofiles_mock.raw import RawResponse
+
+REGION = "us-east-1"
+CANNED_GET_DOMAIN = json.dumps(
+    {
+        "DomainName": "bench",
+        "DefaultExpirationDays": 365,
+        "CreatedAt": 1700000000.123,
+        "LastUpdatedAt": 1700000000.123,
+        "Stats": {"ProfileCount": 0, "MeteringProfileCount": 0, "ObjectCount": 0, "TotalSize": 0},
+    }
+).encode()
+
+
+def per_call(call: Callable[[], Any], calls: int) -> float:
+    """Mean microseconds per call over ``calls`` calls."""
+    start = time.perf_counter()
+    for _ in range(calls):
+        call()
+    return (time.perf_counter() - start) / calls * 1e6
+
+
+def interleaved(
+    scenarios: dict[str, Callable[[], Any]], rounds: int, calls: int
+) -> dict[str, float]:
+    """Median per-call µs of each scenario, the scenarios taking turns every round."""
+    for call in scenarios.values():  # warm caches: compiled validators, parsers, endpoints
+        per_call(call, max(calls // 10, 20))
+    samples: dict[str, list[float]] = {name: [] for name in scenarios}
+    for _ in range(rounds):
+        for name, call in scenarios.items():
+            samples[name].append(per_call(call, calls))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+def floor_client() -> Any:
+    client = boto3.client("customer-profiles", region_name=REGION)
+
+    def canned(request: Any, **_kwargs: Any) -> AWSResponse:
+        headers = {"Content-Type": "application/json"}
+        return AWSResponse(request.url, 200, headers, RawResponse(CANNED_GET_DOMAIN))  # type: ignore[arg-type]
+
+    # First in line, so the answer is the canned one even while a mock is active.
+    client.meta.events.register_first("before-send", canned)
+    return client
+
+
+def bench_get_domain(rounds: int, calls: int) -> dict[str, float]:
+    floor = floor_client()
+    with mock_aws():
+        apis = boto3.client("apigatewayv2", region_name=REGION)
+        api_id = apis.create_api(Name="bench", ProtocolType="HTTP")["ApiId"]
+        moto_call = lambda: apis.get_api(ApiId=api_id)  # noqa: E731
+        moto_us = interleaved({"moto": moto_call}, rounds, calls)["moto"]
+    with mock_customerprofiles():
+        cp = boto3.client("customer-profiles", region_name=REGION)
+        cp.create_domain(DomainName="bench", DefaultExpirationDays=365)
+        timings = interleaved(
+            {
+                "mock": lambda: cp.get_domain(DomainName="bench"),
+                "floor": lambda: floor.get_domain(DomainName="bench"),
+            },
+            rounds,
+            calls,
+        )
+    timings["moto"] = moto_us
+    return timings
+
+
+def report_get_domain(timings: dict[str, float]) -> list[str]:
+    mock, floor, moto = timings["mock"], timings["floor"], timings["moto"]
+    return [
+        f"get_domain per call: mock {mock:.1f} µs, floor {floor:.1f} µs, "
+        f"moto apigatewayv2.get_api {moto:.1f} µs",
+        f"mock/floor = {mock / floor:.3f}  (target <= 1.25)",
+        f"mock/moto  = {mock / moto:.3f}",
+    ]
+
+
+#: Scale scenarios: name -> function(rounds, calls) returning report lines.
+SCALE_SCENARIOS: dict[str, Callable[[int, int], list[str]]] = {}
+
+
+def scale_scenario(func: Callable[[int, int], list[str]]) -> Callable[[int, int], list[str]]:
+    SCALE_SCENARIOS[func.__name__] = func
+    return func
+
+
+def memory_per_item(build: Callable[[int], Any], count: int) -> float:
+    """Bytes of Python heap allocated per item when ``build(count)`` runs."""
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    build(count)
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return (after - before) / count
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="fewer rounds and calls")
+    args = parser.parse_args()
+    rounds, calls = (3, 200) if args.quick else (7, 1000)
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
+    import botocore
+    import moto
+
+    print(
+        f"python {sys.version.split()[0]}, botocore {botocore.__version__}, "
+        f"moto {moto.__version__}, {os.cpu_count()} cores; {rounds} rounds x {calls} calls"
+    )
+    for line in report_get_domain(bench_get_domain(rounds, calls)):
+        print(line)
+    for name, scenario in SCALE_SCENARIOS.items():
+        for line in scenario(rounds, calls):
+            print(f"{name}: {line}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
