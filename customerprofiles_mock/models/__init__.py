@@ -10,10 +10,24 @@ from moto.core.base_backend import BackendDict
 
 from .base import CoreBackend
 from .domains import DomainsMixin
+from .history import HistoryMixin
+from .merge import MergeMixin
+from .object_types import ObjectTypesMixin
+from .profiles import ProfilesMixin
+from .search import SearchMixin
 from .tagging import TaggingMixin
 
 
-class CustomerProfilesBackend(DomainsMixin, TaggingMixin, CoreBackend):
+class CustomerProfilesBackend(
+    DomainsMixin,
+    TaggingMixin,
+    SearchMixin,
+    MergeMixin,
+    ProfilesMixin,
+    HistoryMixin,
+    ObjectTypesMixin,
+    CoreBackend,
+):
     """All Customer Profiles state of one account in one region."""
 
 
