@@ -9,10 +9,13 @@ from __future__ import annotations
 from moto.core.base_backend import BackendDict
 
 from .base import CoreBackend
+from .detect import DetectMixin
 from .domains import DomainsMixin
 from .history import HistoryMixin
+from .ingestion import IngestionMixin
 from .merge import MergeMixin
 from .object_types import ObjectTypesMixin
+from .objects import ObjectsMixin
 from .profiles import ProfilesMixin
 from .search import SearchMixin
 from .tagging import TaggingMixin
@@ -21,11 +24,14 @@ from .tagging import TaggingMixin
 class CustomerProfilesBackend(
     DomainsMixin,
     TaggingMixin,
+    ProfilesMixin,
     SearchMixin,
     MergeMixin,
-    ProfilesMixin,
     HistoryMixin,
+    IngestionMixin,
     ObjectTypesMixin,
+    ObjectsMixin,
+    DetectMixin,
     CoreBackend,
 ):
     """All Customer Profiles state of one account in one region."""

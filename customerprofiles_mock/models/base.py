@@ -10,6 +10,7 @@ from ..exceptions import ResourceNotFoundException
 
 if TYPE_CHECKING:
     from .domains import Domain
+    from .store import Profile
 
 
 class CoreBackend(BaseBackend):
@@ -54,3 +55,12 @@ class CoreBackend(BaseBackend):
         from ..moto_bridge import moto_dispatch
 
         return {f"{base}/.*": moto_dispatch for base in self.url_bases}
+
+    def profile(self, domain: Domain, profile_id: str) -> Profile:
+        """The profile, or the 404 every profile-scoped call answers for an unknown id."""
+        found = domain.profiles.get(profile_id)
+        if found is None:
+            raise ResourceNotFoundException(
+                f"Profile {profile_id} does not exist in domain {domain.name}."
+            )
+        return found

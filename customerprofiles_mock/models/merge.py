@@ -13,8 +13,8 @@ from typing import Any
 from botocore import xform_name
 
 from ..exceptions import BadRequestException
+from .base import CoreBackend
 from .mapping import profile_fields
-from .profiles import ProfilesMixin
 from .store import Profile
 
 #: Source of the keys a merged profile's standard fields had given it.
@@ -62,7 +62,7 @@ def merged_fields(
     return result
 
 
-class MergeMixin(ProfilesMixin):
+class MergeMixin(CoreBackend):
     def merge_profiles(
         self,
         domain_name: str,

@@ -12,11 +12,10 @@ from typing import Any
 
 from botocore import xform_name
 
-from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..exceptions import BadRequestException
 from .base import CoreBackend
-from .domains import Domain
 from .mapping import address_subfields, profile_fields
-from .store import ADDRESS_FIELDS, Profile, expiry_after
+from .store import ADDRESS_FIELDS, expiry_after
 
 #: Enum-valued fields cannot be cleared with "" (the enum does not admit it).
 ENUM_FIELDS = ("PartyType", "Gender", "ProfileType")
@@ -51,14 +50,6 @@ def merge_update(current: dict[str, Any], update: dict[str, Any]) -> dict[str, A
 
 
 class ProfilesMixin(CoreBackend):
-    def profile(self, domain: Domain, profile_id: str) -> Profile:
-        found = domain.profiles.get(profile_id)
-        if found is None:
-            raise ResourceNotFoundException(
-                f"Profile {profile_id} does not exist in domain {domain.name}."
-            )
-        return found
-
     def create_profile(self, domain_name: str, **kwargs: Any) -> dict[str, Any]:
         domain = self.domain(domain_name)
         store = domain.store

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..protocol.pagination import paginate
-from .profiles import ProfilesMixin
+from .base import CoreBackend
 from .store import API_SOURCE
 
 DEFAULT_SEARCH_PAGE = 20
 
 
-class SearchMixin(ProfilesMixin):
+class SearchMixin(CoreBackend):
     def search_profiles(
         self,
         domain_name: str,
