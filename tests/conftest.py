@@ -54,3 +54,24 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
             f"conformance: {sum(checked.values())} responses of {len(checked)} operations "
             "checked against botocore output shapes, 0 violations"
         )
+
+
+@pytest.fixture
+def cp(customerprofiles_client: Any) -> Any:
+    """A client with domain ``d`` (365-day default expiration) already created."""
+    customerprofiles_client.create_domain(DomainName="d", DefaultExpirationDays=365)
+    return customerprofiles_client
+
+
+def error_code(call: Any, **kwargs: Any) -> tuple[str, int, str]:
+    """Call, expect a ClientError, return (code, HTTP status, message)."""
+    from botocore.exceptions import ClientError
+
+    with pytest.raises(ClientError) as excinfo:
+        call(**kwargs)
+    response = excinfo.value.response
+    return (
+        response["Error"]["Code"],
+        response["ResponseMetadata"]["HTTPStatusCode"],
+        response["Error"]["Message"],
+    )
