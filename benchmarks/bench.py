@@ -129,6 +129,81 @@ def memory_per_item(build: Callable[[int], Any], count: int) -> float:
     return (after - before) / count
 
 
+def _fill(cp: Any, domain: str, count: int, start: int = 0) -> None:
+    for n in range(start, start + count):
+        cp.create_profile(
+            DomainName=domain,
+            FirstName=f"First{n}",
+            LastName="Bench",
+            EmailAddress=f"user{n}@example.com",
+            PhoneNumber=f"+1555{n:07d}",
+        )
+
+
+@scale_scenario
+def search_scaling(rounds: int, calls: int) -> list[str]:
+    """SearchProfiles by email: a domain of 10,000 profiles against one of 100."""
+    with mock_customerprofiles():
+        cp = boto3.client("customer-profiles", region_name=REGION)
+        for name, size in (("small", 100), ("large", 10_000)):
+            cp.create_domain(DomainName=name, DefaultExpirationDays=365)
+            _fill(cp, name, size)
+        timings = interleaved(
+            {
+                "100": lambda: cp.search_profiles(
+                    DomainName="small", KeyName="_email", Values=["user42@example.com"]
+                ),
+                "10000": lambda: cp.search_profiles(
+                    DomainName="large", KeyName="_email", Values=["user4242@example.com"]
+                ),
+            },
+            rounds,
+            calls,
+        )
+    return [
+        f"search_profiles at 100 profiles {timings['100']:.1f} µs, "
+        f"at 10,000 {timings['10000']:.1f} µs",
+        f"10k/100 search ratio = {timings['10000'] / timings['100']:.3f}  (target <= 1.2)",
+    ]
+
+
+@scale_scenario
+def create_scaling(rounds: int, calls: int) -> list[str]:
+    """CreateProfile cost in a domain of 100 profiles against one of 10,000."""
+    with mock_customerprofiles():
+        cp = boto3.client("customer-profiles", region_name=REGION)
+        for name, size in (("small", 100), ("large", 10_000)):
+            cp.create_domain(DomainName=name, DefaultExpirationDays=365)
+            _fill(cp, name, size)
+        counter = iter(range(10**9))
+
+        def create(domain: str) -> Any:
+            n = next(counter)
+            return cp.create_profile(DomainName=domain, FirstName="New", EmailAddress=f"n{n}@x.io")
+
+        timings = interleaved(
+            {"100": lambda: create("small"), "10000": lambda: create("large")},
+            rounds,
+            calls // 4,
+        )
+    return [
+        f"create_profile at ~100 profiles {timings['100']:.1f} µs, "
+        f"at ~10,000 {timings['10000']:.1f} µs",
+        f"10k/100 create ratio = {timings['10000'] / timings['100']:.3f}",
+    ]
+
+
+@scale_scenario
+def memory_per_profile(rounds: int, calls: int) -> list[str]:
+    """Retained heap per simple profile (five fields, indexed), created through boto3."""
+    with mock_customerprofiles():
+        cp = boto3.client("customer-profiles", region_name=REGION)
+        cp.create_domain(DomainName="mem", DefaultExpirationDays=365)
+        _fill(cp, "mem", 50)  # warm every cache first
+        per_profile = memory_per_item(lambda count: _fill(cp, "mem", count, 50), 2000)
+    return [f"memory per simple profile ≈ {per_profile / 1024:.2f} KiB"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds and calls")
