@@ -140,14 +140,20 @@ def _fill(cp: Any, domain: str, count: int, start: int = 0) -> None:
         )
 
 
+def _small_and_large_domains() -> Any:
+    """A client with domain ``small`` of 100 profiles and ``large`` of 10,000."""
+    cp = boto3.client("customer-profiles", region_name=REGION)
+    for name, size in (("small", 100), ("large", 10_000)):
+        cp.create_domain(DomainName=name, DefaultExpirationDays=365)
+        _fill(cp, name, size)
+    return cp
+
+
 @scale_scenario
 def search_scaling(rounds: int, calls: int) -> list[str]:
     """SearchProfiles by email: a domain of 10,000 profiles against one of 100."""
     with mock_customerprofiles():
-        cp = boto3.client("customer-profiles", region_name=REGION)
-        for name, size in (("small", 100), ("large", 10_000)):
-            cp.create_domain(DomainName=name, DefaultExpirationDays=365)
-            _fill(cp, name, size)
+        cp = _small_and_large_domains()
         timings = interleaved(
             {
                 "100": lambda: cp.search_profiles(
@@ -171,10 +177,7 @@ def search_scaling(rounds: int, calls: int) -> list[str]:
 def create_scaling(rounds: int, calls: int) -> list[str]:
     """CreateProfile cost in a domain of 100 profiles against one of 10,000."""
     with mock_customerprofiles():
-        cp = boto3.client("customer-profiles", region_name=REGION)
-        for name, size in (("small", 100), ("large", 10_000)):
-            cp.create_domain(DomainName=name, DefaultExpirationDays=365)
-            _fill(cp, name, size)
+        cp = _small_and_large_domains()
         counter = iter(range(10**9))
 
         def create(domain: str) -> Any:

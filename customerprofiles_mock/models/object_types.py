@@ -164,14 +164,9 @@ class ObjectTypesMixin(CoreBackend):
 
     def object_type_for(self, domain: Domain, name: str) -> ObjectType:
         """The type ingestion uses: a defined one, or an implicit one from a template."""
-        found = self._object_types(domain).get(name)
-        if found is not None:
-            return found
         source = template(name)
-        if source is None:
-            raise ResourceNotFoundException(
-                f"Object type {name} does not exist in domain {domain.name}."
-            )
+        if name in self._object_types(domain) or source is None:
+            return self._defined_type(domain, name)
         implicit = ObjectType(
             name=name,
             arn=self.arn(f"domains/{domain.name}/object-types/{name}"),
@@ -185,14 +180,16 @@ class ObjectTypesMixin(CoreBackend):
         )
         return self._store_type(domain, implicit)
 
-    def get_profile_object_type(self, domain_name: str, object_type_name: str) -> dict[str, Any]:
-        domain = self.domain(domain_name)
-        found = self._object_types(domain).get(object_type_name)
+    def _defined_type(self, domain: Domain, name: str) -> ObjectType:
+        found = self._object_types(domain).get(name)
         if found is None:
             raise ResourceNotFoundException(
-                f"Object type {object_type_name} does not exist in domain {domain_name}."
+                f"Object type {name} does not exist in domain {domain.name}."
             )
-        return describe(found)
+        return found
+
+    def get_profile_object_type(self, domain_name: str, object_type_name: str) -> dict[str, Any]:
+        return describe(self._defined_type(self.domain(domain_name), object_type_name))
 
     def list_profile_object_types(
         self, domain_name: str, next_token: str | None = None, max_results: int | None = None
@@ -217,10 +214,7 @@ class ObjectTypesMixin(CoreBackend):
     def delete_profile_object_type(self, domain_name: str, object_type_name: str) -> dict[str, Any]:
         """Removes the type, its objects, and the profile fields and keys it populated."""
         domain = self.domain(domain_name)
-        if object_type_name not in self._object_types(domain):
-            raise ResourceNotFoundException(
-                f"Object type {object_type_name} does not exist in domain {domain_name}."
-            )
+        self._defined_type(domain, object_type_name)
         store = domain.store
         for (type_name, _), obj in list(store.objects_by_unique.items()):
             if type_name == object_type_name:
