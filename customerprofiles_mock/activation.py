@@ -104,7 +104,8 @@ class MockCustomerProfiles:
                 # boto3's default session caches credentials; a fresh one sees the fakes.
                 self._session = _mock.patch("boto3.DEFAULT_SESSION", None)
                 self._session.start()
-                if reset_state:
+                # Inside an active mock_aws the state is moto's activation's: keep it.
+                if reset_state and not moto_bridge.moto_is_answering():
                     reset()
 
     def stop(self) -> None:
@@ -116,7 +117,8 @@ class MockCustomerProfiles:
                 if self._session is not None:
                     self._session.stop()
                     self._session = None
-                reset()
+                if not moto_bridge.moto_is_answering():  # else moto resets when it stops
+                    reset()
             if self._env is not None:
                 self._env.stop()
                 self._env = None

@@ -217,3 +217,14 @@ def test_freezegun_sets_timestamps_exactly() -> None:
         updated = cp.update_domain(DomainName="t", DefaultExpirationDays=20)
         assert updated["CreatedAt"] == frozen
         assert updated["LastUpdatedAt"] == frozen + timedelta(hours=2)
+
+
+def test_inner_mock_keeps_state_of_an_outer_mock_aws() -> None:
+    with mock_aws():
+        client().create_domain(DomainName="outer", DefaultExpirationDays=10)
+        with mock_customerprofiles():
+            assert domain_names(client()) == ["outer"]
+            client().create_domain(DomainName="inner", DefaultExpirationDays=10)
+        assert sorted(domain_names(client())) == ["inner", "outer"]
+    with mock_aws():
+        assert domain_names(client()) == []
