@@ -86,6 +86,12 @@ def test_standard_order_objects(cp: Any) -> None:
     assert items[0]["ObjectTypeName"] == "_order"
 
 
+def test_order_id_is_a_predefined_search_key(cp: Any) -> None:
+    profile_id = setup_orders(cp, count=2)
+    found = cp.search_profiles(DomainName="d", KeyName="_orderId", Values=["o1"])["Items"]
+    assert [p["ProfileId"] for p in found] == [profile_id]
+
+
 def test_delete_object(cp: Any) -> None:
     profile_id = setup_orders(cp, count=2)
     items = cp.list_profile_objects(DomainName="d", ObjectTypeName="Orders", ProfileId=profile_id)[

@@ -27,6 +27,13 @@ from .mapping import KEY_SEPARATOR, apply_target, evaluate
 from .object_types import ObjectTypesMixin
 from .store import ObjectType, Profile, ProfileObject, ProfileStore, expiry_after
 
+#: Standard-object ids that the predefined search keys _assetId, _caseId, _orderId find.
+STANDARD_ID_KEYS = {
+    "_asset.AssetId": "_assetId",
+    "_case.CaseId": "_caseId",
+    "_order.OrderId": "_orderId",
+}
+
 
 @dataclass
 class KeyValue:
@@ -186,6 +193,10 @@ class IngestionMixin(ObjectTypesMixin):
                 if "NEW_ONLY" in key.identifiers and not created:
                     continue
                 store.add_key(profile, key.name, key.value, object_type.name)
+            for name, spec in object_type.fields.items():
+                standard_key = STANDARD_ID_KEYS.get(spec.get("Target", ""))
+                if standard_key and plan.values.get(name):
+                    store.add_key(profile, standard_key, plan.values[name], object_type.name)
             store.set_expiry(profile, expiry_after(domain.default_expiration_days))
             if created:
                 store.record(
