@@ -8,12 +8,11 @@ email and phone fields become PROFILE keys ``_email`` and ``_phone`` [inference]
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
-from ..exceptions import BadRequestException
 from .base import CoreBackend
+from .mapping import parse_object
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[\d\s().-]{7,20}$")
@@ -82,13 +81,7 @@ class DetectMixin(CoreBackend):
         self.domain(domain_name)
         samples: dict[str, Any] = {}
         for text in objects:
-            try:
-                document = json.loads(text)
-            except ValueError:
-                raise BadRequestException("Objects must be JSON strings") from None
-            if not isinstance(document, dict):
-                raise BadRequestException("Objects must be JSON objects")
-            for path, value in _flatten(document).items():
+            for path, value in _flatten(parse_object(text, "Objects")).items():
                 if value not in (None, ""):
                     samples.setdefault(path, value)
         if not samples:

@@ -15,7 +15,6 @@ half-written. Profile assignment, in order:
 from __future__ import annotations
 
 import copy
-import json
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -23,7 +22,7 @@ from typing import Any
 from ..clock import now
 from ..exceptions import BadRequestException, CustomerProfilesError
 from .domains import Domain
-from .mapping import KEY_SEPARATOR, apply_target, evaluate
+from .mapping import KEY_SEPARATOR, apply_target, evaluate, parse_object
 from .object_types import ObjectTypesMixin
 from .store import ObjectType, Profile, ProfileObject, ProfileStore, expiry_after
 
@@ -109,12 +108,7 @@ def _resolve(store: ProfileStore, keys: list[KeyValue]) -> str | None:
 
 class IngestionMixin(ObjectTypesMixin):
     def _plan(self, domain: Domain, object_type: ObjectType, body: str) -> Plan:
-        try:
-            document = json.loads(body)
-        except ValueError:
-            raise BadRequestException("Object is not a valid JSON string") from None
-        if not isinstance(document, dict):
-            raise BadRequestException("Object must be a JSON object")
+        document = parse_object(body)
         values = {
             name: value
             for name, spec in object_type.fields.items()

@@ -10,6 +10,7 @@ lands: ``_profile.<StandardField>``, ``_profile.<AddressField>.<SubField>``,
 from __future__ import annotations
 
 import functools
+import json
 import re
 from typing import Any
 
@@ -64,6 +65,17 @@ def check_target(field_name: str, target: str) -> None:
         f"Field {field_name}: Target {target!r} is not a standard profile field, address "
         "field, _profile.Attributes.<name>, or a field of _asset, _case or _order"
     )
+
+
+def parse_object(text: str, member: str = "Object") -> dict[str, Any]:
+    """An ingested object: a JSON object serialized as a string, else BadRequest."""
+    try:
+        document = json.loads(text)
+    except ValueError:
+        raise BadRequestException(f"{member} is not a valid JSON string") from None
+    if not isinstance(document, dict):
+        raise BadRequestException(f"{member} must be a JSON object")
+    return document
 
 
 def _lookup(document: Any, accessor: str) -> Any:
