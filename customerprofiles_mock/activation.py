@@ -16,7 +16,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar, overload
 from unittest import mock as _mock
 
-from botocore.awsrequest import AWSPreparedRequest, AWSResponse
+from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
+from botocore.credentials import Credentials
 from botocore.handlers import BUILTIN_HANDLERS
 
 from . import moto_bridge
@@ -72,9 +73,27 @@ def _before_send(
     return AWSResponse(request.url, status, headers, RawResponse(body))  # type: ignore[arg-type]
 
 
+_MOCK_SIGNING_CREDENTIALS = Credentials(
+    FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"], FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
+)
+
+
+def _before_sign(request: AWSRequest, request_signer: Any = None, **_kwargs: Any) -> None:
+    """Sign with fake credentials a customer-profiles request from a client that has none.
+
+    botocore signs before ``before-send``, so a client built before the mock started with
+    no credentials anywhere would fail with NoCredentialsError. The credentials go on this
+    one request only: the client itself is untouched, and so are other services' clients.
+    """
+    if _State.depth == 0 or getattr(request_signer, "_credentials", True) is not None:
+        return
+    request.context.setdefault("signing", {})["request_credentials"] = _MOCK_SIGNING_CREDENTIALS
+
+
 def _install() -> None:
     if not any(handler is _before_send for _event, handler, *_ in BUILTIN_HANDLERS):
         BUILTIN_HANDLERS.append(("before-send", _before_send))
+        BUILTIN_HANDLERS.append(("before-sign.customer-profiles", _before_sign))
 
 
 def reset() -> None:

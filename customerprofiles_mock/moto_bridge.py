@@ -14,6 +14,7 @@ import re
 import sys
 import types
 from typing import Any
+from urllib.parse import unquote
 
 from moto.core import DEFAULT_ACCOUNT_ID
 
@@ -46,7 +47,7 @@ def _check_version() -> None:
         raise _fail(f"supported moto versions are >={low[0]}.{low[1]},<{high[0]}.{high[1]}")
 
 
-def _load_internals() -> tuple[Any, Any, Any]:
+def _load_internals() -> tuple[Any, Any, Any, Any]:
     _check_version()
     already = sys.modules.get(f"moto.{SERVICE}")
     if already is None and importlib.util.find_spec(f"moto.{SERVICE}") is not None:
@@ -58,16 +59,19 @@ def _load_internals() -> tuple[Any, Any, Any]:
         import moto.backend_index as backend_index
         from moto.core.models import botocore_stubber
         from moto.iam.models import get_account_id_from
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication
     except ImportError as exc:
         raise _fail(f"a moto internal is missing ({exc})") from exc
+    if not hasattr(DomainDispatcherApplication, "infer_service_region_host"):
+        raise _fail("moto's server no longer infers services with infer_service_region_host")
     if not isinstance(getattr(backend_index, "backend_url_patterns", None), list):
         raise _fail("moto.backend_index.backend_url_patterns is not a list any more")
     if not hasattr(botocore_stubber, "enabled"):
         raise _fail("moto's botocore stubber has no 'enabled' flag any more")
-    return backend_index, botocore_stubber, get_account_id_from
+    return backend_index, botocore_stubber, get_account_id_from, DomainDispatcherApplication
 
 
-_backend_index, _stubber, _account_id_from = _load_internals()
+_backend_index, _stubber, _account_id_from, _dispatcher_app = _load_internals()
 _account_cache: dict[str, str] = {}
 
 
@@ -82,6 +86,38 @@ def register() -> None:
     patterns = _backend_index.backend_url_patterns
     if not any(name == SERVICE for name, _ in patterns):
         patterns.append((SERVICE, re.compile(URL_BASES[0])))
+    _route_unsigned_requests()
+
+
+def _is_customer_profiles_path(method: str, path: str) -> bool:
+    from .protocol.router import route
+
+    if path.startswith("/tags/"):
+        return ":profile:" in unquote(path)
+    return route(method, path) is not None
+
+
+def _route_unsigned_requests() -> None:
+    """Send unsigned requests for Customer Profiles paths to customer-profiles.
+
+    moto's server picks a service from the SigV4 scope, and sends an unsigned request
+    it cannot place to S3. An unsigned request (curl, an SDK without signing) whose
+    path is one of this service's, and that names no other service in an
+    ``X-Amz-Target`` header, is served here instead.
+    """
+    original = _dispatcher_app.infer_service_region_host
+    if getattr(original, "_customerprofiles", False):
+        return
+
+    def infer(self: Any, environ: dict[str, Any], path: str) -> str | None:
+        unsigned = not environ.get("HTTP_AUTHORIZATION") and not environ.get("HTTP_X_AMZ_TARGET")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if unsigned and _is_customer_profiles_path(method, path):
+            return "profile.us-east-1.amazonaws.com"
+        return original(self, environ, path)
+
+    infer._customerprofiles = True  # type: ignore[attr-defined]
+    _dispatcher_app.infer_service_region_host = infer
 
 
 def moto_is_answering() -> bool:

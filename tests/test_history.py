@@ -21,9 +21,9 @@ def test_every_change_is_recorded_newest_first(cp: Any) -> None:
     cp.add_profile_key(
         DomainName="d", ProfileId=profile_id, KeyName="_phone", Values=["+15550001111"]
     )
-    cp.put_profile_object(
+    cp.put_profile_object(  # CTR-NoInferred associates the record by phone
         DomainName="d",
-        ObjectTypeName="CTR",
+        ObjectTypeName="CTR-NoInferred",
         Object=json.dumps({"ContactId": "c1", "CustomerEndpoint": {"Address": "+15550001111"}}),
     )
     other = cp.create_profile(DomainName="d")["ProfileId"]

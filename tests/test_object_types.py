@@ -24,6 +24,7 @@ KEYS = {
 }
 TEMPLATE_IDS = [
     "CTR",
+    "CTR-AutoAssociateOnly",
     "CTR-NoInferred",
     "Marketo-leads",
     "Salesforce-Account",
@@ -168,10 +169,11 @@ def test_templates_list_and_get(cp: Any) -> None:
     assert "_segmentUserId" in keys["Segment-Identify"]
     assert "_shopifyCustomerId" in keys["Shopify-Customer"]
     assert "_shopifyOrderId" in keys["Shopify-Order"]
-    assert {"_ctrContactId", "_phone"} <= keys["CTR"]
+    assert keys["CTR"] == {"_ctrContactId"}  # associates by contact id only
+    assert keys["CTR-NoInferred"] == keys["CTR-AutoAssociateOnly"] == {"_ctrContactId", "_phone"}
     page = cp.list_profile_object_type_templates(MaxResults=10)
     rest = cp.list_profile_object_type_templates(NextToken=page["NextToken"])
-    assert len(page["Items"]) + len(rest["Items"]) == 15
+    assert len(page["Items"]) + len(rest["Items"]) == 16
     assert error_code(cp.get_profile_object_type_template, TemplateId="Nope")[:2] == (
         "ResourceNotFoundException",
         404,

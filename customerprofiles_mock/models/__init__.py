@@ -6,6 +6,8 @@ moto's ``BackendDict`` instantiates per account and region.
 
 from __future__ import annotations
 
+import threading
+
 from moto.core.base_backend import BackendDict
 
 from .base import CoreBackend
@@ -49,9 +51,16 @@ def backend_for(account_id: str, region: str) -> CustomerProfilesBackend:
     service; tests commonly use others, so those are created on first use too.
     """
     by_region = customerprofiles_backends[account_id]
-    if region not in by_region:
-        by_region[region] = CustomerProfilesBackend(region, account_id)
-    return by_region[region]
+    found = by_region.get(region)
+    if found is None:
+        with _creating:
+            found = by_region.get(region)
+            if found is None:
+                found = by_region[region] = CustomerProfilesBackend(region, account_id)
+    return found
+
+
+_creating = threading.Lock()
 
 
 __all__ = ["CustomerProfilesBackend", "backend_for", "customerprofiles_backends"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, Any
 
 from moto.core.base_backend import BaseBackend
@@ -19,6 +20,8 @@ class CoreBackend(BaseBackend):
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
         self.domains: dict[str, Domain] = {}
+        #: Held by the dispatcher for each whole call, so calls are atomic to each other.
+        self.lock = threading.RLock()
 
     def arn(self, resource: str) -> str:
         """ARN in the ``profile`` namespace, as the Service Authorization Reference gives it."""

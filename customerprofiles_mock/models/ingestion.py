@@ -2,7 +2,8 @@
 
 One ingestion is planned first (parse, evaluate fields, check the UNIQUE key, find the
 profile) without touching state, then committed, so a rejected object leaves nothing
-half-written. Profile assignment, in order:
+half-written: not even the implicit object type a template name would create. Profile
+assignment, in order:
 
 1. non-SECONDARY PROFILE keys (LOOKUP_ONLY and NEW_ONLY included): the first key whose
    value finds exactly one profile wins; a value finding several is ambiguous and ignored;
@@ -10,11 +11,17 @@ half-written. Profile assignment, in order:
 3. the profile the same object (same UNIQUE value) was attached to before;
 4. a new inferred profile when the type allows profile creation; otherwise the object is
    stored unattached (AWS sends it to the domain's dead-letter queue) [inference].
+
+The contact-record templates add their documented association rules on top (see
+``_association``). Keys that identify the profile (PROFILE) stay with the profile; every
+other key an object puts on its profile (its UNIQUE value, standard-object ids) belongs
+to the object and leaves with it when it is replaced, moved or deleted.
 """
 
 from __future__ import annotations
 
 import copy
+import functools
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,16 +29,40 @@ from typing import Any
 from ..clock import now
 from ..exceptions import BadRequestException, CustomerProfilesError
 from .domains import Domain
-from .mapping import KEY_SEPARATOR, apply_target, evaluate, parse_object
+from .mapping import (
+    KEY_SEPARATOR,
+    evaluate,
+    fit,
+    parse_object,
+    profile_path,
+    standard_objects,
+    write_path,
+)
 from .object_types import ObjectTypesMixin
-from .store import ObjectType, Profile, ProfileObject, ProfileStore, expiry_after
+from .store import (
+    API_SOURCE,
+    ObjectType,
+    Profile,
+    ProfileObject,
+    ProfileStore,
+    expiry_after,
+)
+from .templates import template
 
-#: Standard-object ids that the predefined search keys _assetId, _caseId, _orderId find.
-STANDARD_ID_KEYS = {
-    "_asset.AssetId": "_assetId",
-    "_case.CaseId": "_caseId",
-    "_order.OrderId": "_orderId",
-}
+#: How the contact-record templates associate a record when its keys find no profile
+#: (Administrator Guide, "Contact record templates").
+INFERRED_ONLY = "INFERRED_ONLY"  # CTR: by contact id, or the profile CTR inferred for the phone
+AUTO_ASSOCIATE = "AUTO_ASSOCIATE"  # CTR-NoInferred / -AutoAssociateOnly: by phone, once
+
+
+@functools.lru_cache(maxsize=1)
+def standard_id_keys() -> dict[str, str]:
+    """Target (``_loyalty.MembershipId``) -> the predefined search key it feeds."""
+    return {
+        f"{name}.{field_name}": key
+        for name, spec in standard_objects().items()
+        for key, field_name in spec["IndexKeys"].items()
+    }
 
 
 @dataclass
@@ -39,6 +70,10 @@ class KeyValue:
     name: str
     identifiers: frozenset[str]
     value: str
+
+    @property
+    def identifies_profile(self) -> bool:
+        return "PROFILE" in self.identifiers
 
 
 @dataclass
@@ -70,6 +105,10 @@ def _key_values(object_type: ObjectType, values: dict[str, str]) -> list[KeyValu
                         KEY_SEPARATOR.join(p for p in parts if p),
                     )
                 )
+    for name, spec in object_type.fields.items():
+        standard_key = standard_id_keys().get(spec.get("Target", ""))
+        if standard_key and values.get(name):
+            found.append(KeyValue(standard_key, frozenset(), values[name]))
     return found
 
 
@@ -86,14 +125,12 @@ def _unique_value(object_type: ObjectType, values: dict[str, str]) -> str:
         )
     name, entry = unique[0]
     names = entry.get("FieldNames", [])
-    unknown = [n for n in names if n not in object_type.fields]
-    if unknown:
-        raise BadRequestException(f"Key {name} names undefined fields: {', '.join(unknown)}")
     missing = [n for n in names if not values.get(n)]
-    if missing or not names:
+    if missing:
+        sources = ", ".join(object_type.fields.get(n, {}).get("Source", n) for n in missing)
         raise BadRequestException(
-            f"The object has no value for {', '.join(missing) or name}, which the UNIQUE "
-            f"key {name} of object type {object_type.name} requires"
+            f"The object has no value for {sources}, which the UNIQUE key {name} of object "
+            f"type {object_type.name} requires"
         )
     return KEY_SEPARATOR.join(values[n] for n in names)
 
@@ -104,6 +141,11 @@ def _resolve(store: ProfileStore, keys: list[KeyValue]) -> str | None:
         if len(ids) == 1:
             return next(iter(ids))
     return None
+
+
+def _association(object_type: ObjectType) -> str | None:
+    source = template(object_type.template_id) if object_type.template_id else None
+    return (source or {}).get("ProfileAssociation")
 
 
 class IngestionMixin(ObjectTypesMixin):
@@ -117,17 +159,22 @@ class IngestionMixin(ObjectTypesMixin):
         unique_value = _unique_value(object_type, values)
         keys = _key_values(object_type, values)
         store = domain.store
-        profile_keys = [k for k in keys if "PROFILE" in k.identifiers]
+        profile_keys = [k for k in keys if k.identifies_profile]
         primary = [k for k in profile_keys if "SECONDARY" not in k.identifiers]
         secondary = [k for k in profile_keys if "SECONDARY" in k.identifiers]
-        if object_type.template_id == "CTR-NoInferred":
-            for key in primary:
+        association = _association(object_type)
+        previous = store.objects_by_unique.get((object_type.name, unique_value))
+        profile_id = _resolve(store, primary)
+        if profile_id is None and association == AUTO_ASSOCIATE:
+            for key in secondary:
                 if key.name == "_phone" and len(store.find(key.name, key.value)) > 1:
                     raise BadRequestException(
-                        f"Phone number {key.value} matches more than one profile"
+                        f"Phone number {key.value} matches more than one profile, so the "
+                        "contact record cannot be associated with a unique profile"
                     )
-        previous = store.objects_by_unique.get((object_type.name, unique_value))
-        profile_id = _resolve(store, primary) or _resolve(store, secondary)
+        profile_id = profile_id or _resolve(store, secondary)
+        if profile_id is None and association == INFERRED_ONLY:
+            profile_id = self._inferred_by_phone(store, object_type, values)
         if profile_id is None and previous is not None:
             profile_id = previous.profile_id
         profile = domain.profiles.get(profile_id) if profile_id else None
@@ -143,68 +190,70 @@ class IngestionMixin(ObjectTypesMixin):
             key_values={k.name: k.value for k in keys},
         )
 
+    @staticmethod
+    def _inferred_by_phone(
+        store: ProfileStore, object_type: ObjectType, values: dict[str, str]
+    ) -> str | None:
+        """The default CTR template maps later records with the same phone to the profile
+        it inferred for that phone, never to a profile made some other way."""
+        for name, spec in object_type.fields.items():
+            if spec.get("ContentType") == "PHONE_NUMBER" and values.get(name):
+                ids = [
+                    pid
+                    for pid in store.find("_phone", values[name])
+                    if store.profiles[pid].inferred_by == object_type.name
+                ]
+                if len(ids) == 1:
+                    return ids[0]
+        return None
+
     def _new_fields(self, domain: Domain, plan: Plan, profile: Profile) -> dict[str, Any]:
+        """The profile's fields after the mapping: API-set fields and better-priority
+        sources are kept, and a value its field cannot hold is not stored."""
         fields = copy.deepcopy(profile.fields)
         object_type = plan.object_type
         types = domain.collections["object-types"]
         targeted = set()
         for name, spec in object_type.fields.items():
-            target, value = spec.get("Target"), plan.values.get(name)
-            if not target or value is None or not target.startswith("_profile."):
+            value = plan.values.get(name)
+            path = profile_path(spec.get("Target") or "")
+            fitted = fit(path, value) if path and value is not None else None
+            if fitted is None:
                 continue
-            path = target.split(".", 1)[1]
+            path, value = fitted
             owner = profile.field_sources.get(path)
+            if owner == API_SOURCE:
+                continue  # set through CreateProfile/UpdateProfile: mappings never overwrite
             owner_type = types.get(owner) if owner and owner != object_type.name else None
             mine, theirs = object_type.source_priority, getattr(owner_type, "source_priority", None)
             if theirs is not None and (mine is None or theirs < mine):
                 continue  # a source with strictly better priority set it
-            applied = apply_target(fields, target, value)
-            if applied:
-                profile.field_sources[applied] = object_type.name
-                targeted.add(applied.split(".")[0])
+            write_path(fields, path, value)
+            profile.field_sources[path] = object_type.name
+            targeted.add(path.split(".")[0])
         if plan.create_profile:  # inferred profiles also get untargeted emails and phones
+            standard = {"EMAIL_ADDRESS": "EmailAddress", "PHONE_NUMBER": "PhoneNumber"}
             for name, spec in object_type.fields.items():
-                content, value = spec.get("ContentType"), plan.values.get(name)
-                standard = {"EMAIL_ADDRESS": "EmailAddress", "PHONE_NUMBER": "PhoneNumber"}
-                target = standard.get(content or "")
-                if target and value and target not in targeted and target not in fields:
-                    fields[target] = value
-                    profile.field_sources[target] = object_type.name
+                target, value = standard.get(spec.get("ContentType") or ""), plan.values.get(name)
+                fitted = fit(target, value) if target and value else None
+                if fitted and fitted[0] not in targeted and fitted[0] not in fields:
+                    fields[fitted[0]] = fitted[1]
+                    profile.field_sources[fitted[0]] = object_type.name
         return fields
 
     def _commit(self, domain: Domain, plan: Plan) -> str:
         store, object_type = domain.store, plan.object_type
+        if object_type.name not in self._object_types(domain):
+            self._store_type(domain, object_type)  # an implicit type, on first success
         profile = plan.profile
         created = False
         if profile is None and plan.create_profile:
             profile = store.create_profile({}, expiry_after(domain.default_expiration_days))
+            profile.inferred_by = object_type.name
             created = True
-        if profile is not None:
-            store.set_fields(profile, self._new_fields(domain, plan, profile))
-            for key in plan.keys:
-                if "LOOKUP_ONLY" in key.identifiers:
-                    continue
-                if "NEW_ONLY" in key.identifiers and not created:
-                    continue
-                store.add_key(profile, key.name, key.value, object_type.name)
-            for name, spec in object_type.fields.items():
-                standard_key = STANDARD_ID_KEYS.get(spec.get("Target", ""))
-                if standard_key and plan.values.get(name):
-                    store.add_key(profile, standard_key, plan.values[name], object_type.name)
-            store.set_expiry(profile, expiry_after(domain.default_expiration_days))
-            if created:
-                store.record(
-                    profile.profile_id,
-                    "CREATED",
-                    profile.to_dict(),
-                    self.caller_arn,
-                    object_type.name,
-                )
+        unique_key = plan.previous.unique_key if plan.previous else secrets.token_urlsafe(24)
         if plan.previous is not None:
-            unique_key = plan.previous.unique_key
             store.remove_object(plan.previous)
-        else:
-            unique_key = secrets.token_urlsafe(24)
         obj = ProfileObject(
             unique_key=unique_key,
             object_type=object_type.name,
@@ -214,10 +263,34 @@ class IngestionMixin(ObjectTypesMixin):
             profile_id=None,
             ingested_at=now(),
             expires_at=expiry_after(object_type.expiration_days or domain.default_expiration_days),
+            seq=store.next_object_seq(),
         )
+        if profile is not None:
+            store.set_fields(profile, self._new_fields(domain, plan, profile))
+            for key in plan.keys:
+                if "LOOKUP_ONLY" in key.identifiers:
+                    continue
+                if "NEW_ONLY" in key.identifiers and not created:
+                    continue
+                if key.identifies_profile:
+                    store.add_key(profile, key.name, key.value, object_type.name)
+                else:
+                    store.add_key(profile, key.name, key.value, obj.source)
+                    obj.owned_keys.append((key.name, key.value))
+            store.set_expiry(profile, expiry_after(domain.default_expiration_days))
+            if created:
+                store.record(
+                    profile.profile_id,
+                    "CREATED",
+                    profile.to_dict(),
+                    self.caller_arn,
+                    object_type.name,
+                )
         store.attach_object(obj, profile)
         if profile is not None:
-            self._enforce_max_objects(store, object_type, profile)
+            store.remove_excess_objects(
+                profile, object_type.name, object_type.max_profile_object_count
+            )
             store.record(
                 profile.profile_id,
                 "INGESTED",
@@ -227,16 +300,6 @@ class IngestionMixin(ObjectTypesMixin):
                 unique_key,
             )
         return unique_key
-
-    @staticmethod
-    def _enforce_max_objects(
-        store: ProfileStore, object_type: ObjectType, profile: Profile
-    ) -> None:
-        limit = object_type.max_profile_object_count
-        held = profile.objects.get(object_type.name, {})
-        if limit is not None and len(held) > limit:
-            for obj in sorted(held.values(), key=lambda o: o.ingested_at)[: len(held) - limit]:
-                store.remove_object(obj)
 
     def _ingest(self, domain: Domain, object_type: ObjectType, body: str) -> str:
         return self._commit(domain, self._plan(domain, object_type, body))

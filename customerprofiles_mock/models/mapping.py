@@ -3,8 +3,11 @@
 A Source is a JSON accessor rooted at ``_source`` (``_source.a.b``) or a Handlebars
 template combining such accessors with literal text. A Target names where the value
 lands: ``_profile.<StandardField>``, ``_profile.<AddressField>.<SubField>``,
-``_profile.Attributes.<name>``, or a field of a standard object (``_asset``, ``_case``,
-``_order``).
+``_profile.Attributes.<name>``, or a field of a standard object (``_asset``, ``_order``,
+``_loyalty``, ``_airBooking``, ... as listed in ``data/standard_objects.json``).
+
+What a profile field accepts is read from the model's ``Profile`` shape, so a value that
+would break the output shape (over-long, outside an enum) never reaches a profile.
 """
 
 from __future__ import annotations
@@ -12,7 +15,10 @@ from __future__ import annotations
 import functools
 import json
 import re
+from importlib import resources
 from typing import Any
+
+from botocore.model import Shape
 
 from ..exceptions import BadRequestException
 from ..protocol.model import service_model
@@ -20,21 +26,43 @@ from .store import ADDRESS_FIELDS
 
 _ACCESSOR = re.compile(r"^_source(\.[^.{}\s]+)+$")
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
-STANDARD_OBJECTS = ("_asset", "_case", "_order")
 #: How the values of a key made of several fields are joined [inference].
 KEY_SEPARATOR = "|"
+#: Deepest JSON nesting an ingested object may have [inference: AWS states no limit].
+MAX_OBJECT_DEPTH = 100
+#: Free-text homes of enum fields, for mapped values outside the enum [inference].
+ENUM_FALLBACKS = {"Gender": "GenderString", "PartyType": "PartyTypeString"}
+
+
+@functools.lru_cache(maxsize=1)
+def _profile_members() -> dict[str, Shape]:
+    return dict(service_model().shape_for("Profile").members)
 
 
 @functools.lru_cache(maxsize=1)
 def profile_fields() -> tuple[str, ...]:
     """Standard profile fields: the model's ``Profile`` members that callers can set."""
-    members = service_model().shape_for("Profile").members
-    return tuple(m for m in members if m not in ("ProfileId", "FoundByItems"))
+    return tuple(m for m in _profile_members() if m not in ("ProfileId", "FoundByItems"))
+
+
+@functools.lru_cache(maxsize=1)
+def string_profile_fields() -> tuple[str, ...]:
+    """Profile fields a mapping can target directly: the string-valued ones."""
+    return tuple(
+        name for name in profile_fields() if _profile_members()[name].type_name == "string"
+    )
 
 
 @functools.lru_cache(maxsize=1)
 def address_subfields() -> tuple[str, ...]:
     return tuple(service_model().shape_for("Address").members)
+
+
+@functools.lru_cache(maxsize=1)
+def standard_objects() -> dict[str, dict[str, Any]]:
+    """Standard objects other than the profile, keyed by their target prefix (``_order``)."""
+    path = resources.files("customerprofiles_mock") / "data" / "standard_objects.json"
+    return {spec["Name"]: spec for spec in json.loads(path.read_text())}
 
 
 def check_source(field_name: str, source: str) -> None:
@@ -49,32 +77,63 @@ def check_source(field_name: str, source: str) -> None:
     )
 
 
+def profile_path(target: str) -> str | None:
+    """``_profile.Address.City`` -> ``Address.City``; None when the target is not valid."""
+    parts = target.split(".")
+    if parts[0] != "_profile" or len(parts) < 2:
+        return None
+    name = parts[1]
+    if len(parts) == 2 and name in string_profile_fields():
+        return name
+    if len(parts) == 3 and name in ADDRESS_FIELDS and parts[2] in address_subfields():
+        return f"{name}.{parts[2]}"
+    if len(parts) >= 3 and name == "Attributes":
+        attribute = ".".join(parts[2:])
+        if all(parts[2:]) and len(attribute) <= 255:
+            return f"Attributes.{attribute}"
+    return None
+
+
 def check_target(field_name: str, target: str) -> None:
     parts = target.split(".")
-    if parts[0] in STANDARD_OBJECTS and len(parts) >= 2 and all(parts[1:]):
+    if parts[0] in standard_objects() and len(parts) >= 2 and all(parts[1:]):
         return
-    if parts[0] == "_profile" and len(parts) >= 2:
-        name = parts[1]
-        if len(parts) == 2 and name in profile_fields() and name not in ADDRESS_FIELDS:
-            return
-        if len(parts) == 3 and name in ADDRESS_FIELDS and parts[2] in address_subfields():
-            return
-        if len(parts) >= 3 and name == "Attributes" and all(parts[2:]):
-            return
+    if profile_path(target) is not None:
+        return
     raise BadRequestException(
-        f"Field {field_name}: Target {target!r} is not a standard profile field, address "
-        "field, _profile.Attributes.<name>, or a field of _asset, _case or _order"
+        f"Field {field_name}: Target {target!r} is not a string field of the standard "
+        "profile (e.g. _profile.FirstName), an address field (_profile.Address.City), a "
+        "custom attribute (_profile.Attributes.<name>), or a field of a standard object "
+        f"({', '.join(sorted(standard_objects()))})"
     )
+
+
+def _depth(document: Any) -> int:
+    """Nesting depth of parsed JSON, without recursion."""
+    deepest, stack = 0, [(document, 1)]
+    while stack:
+        value, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(value, dict):
+            stack.extend((v, level + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, level + 1) for v in value)
+    return deepest
 
 
 def parse_object(text: str, member: str = "Object") -> dict[str, Any]:
     """An ingested object: a JSON object serialized as a string, else BadRequest."""
+    too_deep = BadRequestException(f"{member} nests deeper than {MAX_OBJECT_DEPTH} levels")
     try:
         document = json.loads(text)
+    except RecursionError:
+        raise too_deep from None
     except ValueError:
         raise BadRequestException(f"{member} is not a valid JSON string") from None
     if not isinstance(document, dict):
         raise BadRequestException(f"{member} must be a JSON object")
+    if _depth(document) > MAX_OBJECT_DEPTH:
+        raise too_deep
     return document
 
 
@@ -108,20 +167,52 @@ def evaluate(source: str, document: dict[str, Any]) -> str | None:
     return rendered or None
 
 
-def apply_target(fields: dict[str, Any], target: str, value: str) -> str | None:
-    """Write a value into a profile's fields; returns the field path, None if not _profile."""
-    parts = target.split(".")
-    if parts[0] != "_profile":
-        return None
-    if parts[1] == "Attributes":
-        name = ".".join(parts[2:])
-        fields["Attributes"] = {**fields.get("Attributes", {}), name: value}
-        return f"Attributes.{name}"
-    if len(parts) == 3:
-        fields[parts[1]] = {**fields.get(parts[1], {}), parts[2]: value}
-        return f"{parts[1]}.{parts[2]}"
-    fields[parts[1]] = value
-    return parts[1]
+def _fits(shape: Shape, value: str) -> bool:
+    limit = shape.metadata.get("max")
+    enum = shape.metadata.get("enum")
+    return (limit is None or len(value) <= limit) and (not enum or value in enum)
+
+
+def fit(path: str, value: str) -> tuple[str, str] | None:
+    """Where a mapped value may be stored, or None when the field cannot hold it.
+
+    An enum field given a value outside its enum gets the upper-cased value if that is
+    a member, else the value goes to the field's free-text twin (Gender -> GenderString).
+    """
+    head, _, rest = path.partition(".")
+    members = _profile_members()
+    if head == "Attributes":
+        return (path, value) if _fits(members["Attributes"].value, value) else None
+    shape = members[head]
+    if rest:
+        return (path, value) if _fits(shape.members[rest], value) else None
+    enum = shape.metadata.get("enum")
+    if enum and value not in enum:
+        if value.upper() in enum:
+            return head, value.upper()
+        twin = ENUM_FALLBACKS.get(head)
+        return fit(twin, value) if twin else None
+    return (path, value) if _fits(shape, value) else None
+
+
+def write_path(fields: dict[str, Any], path: str, value: str) -> None:
+    """Store a value at a field path ("FirstName", "Address.City", "Attributes.x")."""
+    head, _, rest = path.partition(".")
+    if rest:
+        fields[head] = {**fields.get(head, {}), rest: value}
+    else:
+        fields[head] = value
+
+
+def field_paths(fields: dict[str, Any]) -> list[str]:
+    """Every leaf path of a profile's fields, in the form field provenance uses."""
+    paths: list[str] = []
+    for name, value in fields.items():
+        if isinstance(value, dict):
+            paths.extend(f"{name}.{sub}" for sub in value)
+        else:
+            paths.append(name)
+    return paths
 
 
 def clear_path(fields: dict[str, Any], path: str) -> None:
@@ -136,3 +227,18 @@ def clear_path(fields: dict[str, Any], path: str) -> None:
         fields[head] = nested
     else:
         fields.pop(head, None)
+
+
+def nest(flat: dict[str, str]) -> dict[str, Any]:
+    """``{"Price.TotalPrice": "9"}`` -> ``{"Price": {"TotalPrice": "9"}}``, for standard objects."""
+    nested: dict[str, Any] = {}
+    for path, value in flat.items():
+        node = nested
+        *parents, leaf = path.split(".")
+        for part in parents:
+            child = node.get(part)
+            if not isinstance(child, dict):
+                child = node[part] = {}
+            node = child
+        node[leaf] = value
+    return nested

@@ -105,6 +105,10 @@ class MergeMixin(CoreBackend):
             store.record(other.profile_id, "DELETED_BY_MERGE", other.to_dict(), self.caller_arn)
             store.remove_profile(other.profile_id)
         store.set_fields(main, new_fields)
+        types = domain.collections["object-types"]
+        for type_name in list(main.objects):
+            limit = getattr(types.get(type_name), "max_profile_object_count", None)
+            store.remove_excess_objects(main, type_name, limit)
         store.record(
             main.profile_id,
             "MERGED",

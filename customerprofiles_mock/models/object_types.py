@@ -20,6 +20,7 @@ from .store import PREDEFINED_KEY_TYPES, ObjectType
 from .templates import all_templates, template
 
 MAX_OBJECT_TYPES = 100
+MAX_KEYS_PER_TYPE = 10  # default service quota (Administrator Guide)
 DEFAULT_MAX_OBJECTS_PER_PROFILE = 1000
 TEMPLATE_OWNED = ("AllowProfileCreation", "SourceLastUpdatedTimestampFormat", "Fields", "Keys")
 INDEXED_CONTENT_TYPES = ("PHONE_NUMBER", "EMAIL_ADDRESS", "NAME")
@@ -31,6 +32,14 @@ def check_definition(fields: dict[str, Any], keys: dict[str, list[dict[str, Any]
         check_source(name, spec.get("Source", ""))
         if spec.get("Target"):
             check_target(name, spec["Target"])
+    if len(keys) > MAX_KEYS_PER_TYPE:
+        raise BadRequestException(
+            f"An object type can have at most {MAX_KEYS_PER_TYPE} keys, got {len(keys)}"
+        )
+    for key_name, items in keys.items():
+        for item in items:
+            if not item.get("FieldNames"):
+                raise BadRequestException(f"Key {key_name} must name at least one field")
     unique = [
         name
         for name, items in keys.items()
@@ -83,18 +92,23 @@ class ObjectTypesMixin(CoreBackend):
             if key_name in PREDEFINED_KEY_TYPES or len(names) != 1:
                 continue
             content = object_type.fields.get(names[0], {}).get("ContentType")
-            if content in INDEXED_CONTENT_TYPES:
-                domain.store.key_types.setdefault(key_name, content)
+            if content in INDEXED_CONTENT_TYPES and key_name not in domain.store.key_types:
+                domain.store.set_key_type(key_name, content)
+
+    def _check_room(self, domain: Domain, name: str) -> None:
+        if name not in self._object_types(domain) and len(self._object_types(domain)) >= (
+            MAX_OBJECT_TYPES
+        ):
+            raise BadRequestException(
+                f"Domain {domain.name} already has {MAX_OBJECT_TYPES} object types"
+            )
 
     def _store_type(self, domain: Domain, object_type: ObjectType) -> ObjectType:
         existing = self._object_types(domain).get(object_type.name)
         if existing is not None:
             object_type.created_at = existing.created_at
             object_type.tags = {**existing.tags, **object_type.tags}
-        elif len(self._object_types(domain)) >= MAX_OBJECT_TYPES:
-            raise BadRequestException(
-                f"Domain {domain.name} already has {MAX_OBJECT_TYPES} object types"
-            )
+        self._check_room(domain, object_type.name)
         self._object_types(domain)[object_type.name] = object_type
         self._register_key_types(domain, object_type)
         return object_type
@@ -163,7 +177,11 @@ class ObjectTypesMixin(CoreBackend):
         return describe(self._store_type(domain, object_type))
 
     def object_type_for(self, domain: Domain, name: str) -> ObjectType:
-        """The type ingestion uses: a defined one, or an implicit one from a template."""
+        """The type ingestion uses: a defined one, or an implicit one from a template.
+
+        An implicit type is not stored here: ingestion stores it with the first object
+        it accepts, so a rejected object leaves no type behind.
+        """
         source = template(name)
         if name in self._object_types(domain) or source is None:
             return self._defined_type(domain, name)
@@ -178,7 +196,8 @@ class ObjectTypesMixin(CoreBackend):
             keys=copy.deepcopy(source.get("Keys", {})),
             implicit=True,
         )
-        return self._store_type(domain, implicit)
+        self._check_room(domain, name)
+        return implicit
 
     def _defined_type(self, domain: Domain, name: str) -> ObjectType:
         found = self._object_types(domain).get(name)

@@ -1,7 +1,8 @@
 """ListProfileObjects and DeleteProfileObject (reference §4.6).
 
-Besides object types, ``_asset``, ``_case`` and ``_order`` list the standard objects that
-ingested objects populated through ``_asset.*``, ``_case.*`` and ``_order.*`` targets.
+Besides object types, the standard object names (``_asset``, ``_order``, ``_loyalty``,
+``_airBooking``, ...) list the standard objects that ingested objects populated through
+``<name>.*`` targets, nested as the targets' dotted paths say.
 """
 
 from __future__ import annotations
@@ -12,18 +13,9 @@ from typing import Any
 from ..exceptions import ResourceNotFoundException
 from ..protocol.pagination import paginate
 from .base import CoreBackend
-from .mapping import STANDARD_OBJECTS, evaluate
+from .mapping import evaluate, nest, standard_objects
 from .store import ProfileObject
 from .templates import template
-
-#: ObjectFilter key names of the standard objects and the field each one reads.
-STANDARD_FILTER_FIELDS = {
-    "_assetId": "AssetId",
-    "_assetName": "AssetName",
-    "_serialNumber": "SerialNumber",
-    "_caseId": "CaseId",
-    "_orderId": "OrderId",
-}
 
 
 class ObjectsMixin(CoreBackend):
@@ -33,14 +25,14 @@ class ObjectsMixin(CoreBackend):
         if object_type is None:
             return {}
         document = json.loads(obj.body)
-        view = {}
+        flat = {}
         for spec in object_type.fields.values():
             target = spec.get("Target", "")
             if target.startswith(kind + "."):
                 value = evaluate(spec.get("Source", ""), document)
                 if value is not None:
-                    view[target.split(".", 1)[1]] = value
-        return view
+                    flat[target.split(".", 1)[1]] = value
+        return flat
 
     def list_profile_objects(
         self,
@@ -53,29 +45,33 @@ class ObjectsMixin(CoreBackend):
     ) -> dict[str, Any]:
         domain = self.domain(domain_name)
         profile = self.profile(domain, profile_id)
-        standard = object_type_name in STANDARD_OBJECTS
+        standard = standard_objects().get(object_type_name)
         known = domain.collections["object-types"]
-        if not standard and object_type_name not in known and template(object_type_name) is None:
+        if (
+            standard is None
+            and object_type_name not in known
+            and template(object_type_name) is None
+        ):
             raise ResourceNotFoundException(
                 f"Object type {object_type_name} does not exist in domain {domain_name}."
             )
         rows: list[tuple[ProfileObject, str, dict[str, str]]] = []
-        if standard:
+        if standard is not None:
             for by_key in profile.objects.values():
                 for obj in by_key.values():
-                    view = self._standard_view(domain, obj, object_type_name)
-                    if view:
-                        rows.append((obj, json.dumps(view), view))
+                    flat = self._standard_view(domain, obj, object_type_name)
+                    if flat:
+                        rows.append((obj, json.dumps(nest(flat)), flat))
         else:
             for obj in profile.objects.get(object_type_name, {}).values():
                 rows.append((obj, obj.body, obj.key_values))
         if object_filter:
             name, wanted = object_filter["KeyName"], set(object_filter["Values"])
-            field = STANDARD_FILTER_FIELDS.get(name, name) if standard else name
+            field = standard["IndexKeys"].get(name, name) if standard is not None else name
             rows = [row for row in rows if row[2].get(field) in wanted]
         page, token = paginate(
             rows,
-            lambda row: (row[0].ingested_at.timestamp(), row[0].unique_key),
+            lambda row: (row[0].ingested_at.timestamp(), row[0].seq),
             next_token,
             max_results,
         )

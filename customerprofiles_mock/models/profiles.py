@@ -14,11 +14,8 @@ from botocore import xform_name
 
 from ..exceptions import BadRequestException
 from .base import CoreBackend
-from .mapping import address_subfields, profile_fields
-from .store import ADDRESS_FIELDS, expiry_after
-
-#: Enum-valued fields cannot be cleared with "" (the enum does not admit it).
-ENUM_FIELDS = ("PartyType", "Gender", "ProfileType")
+from .mapping import address_subfields, field_paths, profile_fields
+from .store import ADDRESS_FIELDS, API_SOURCE, expiry_after
 
 
 @functools.lru_cache(maxsize=1)
@@ -56,21 +53,22 @@ class ProfilesMixin(CoreBackend):
         profile = store.create_profile(
             fields_from_kwargs(kwargs), expiry_after(domain.default_expiration_days)
         )
+        # Fields set through the API are the caller's: object mappings never overwrite them.
+        profile.field_sources = dict.fromkeys(field_paths(profile.fields), API_SOURCE)
         store.record(profile.profile_id, "CREATED", profile.to_dict(), self.caller_arn)
         return {"ProfileId": profile.profile_id}
 
     def update_profile(self, domain_name: str, profile_id: str, **kwargs: Any) -> dict[str, Any]:
         domain = self.domain(domain_name)
         profile = self.profile(domain, profile_id)
-        update = fields_from_kwargs(kwargs)
-        cleared_enums = [n for n in ENUM_FIELDS if update.get(n) == ""]
-        if cleared_enums:
-            raise BadRequestException(f"{', '.join(cleared_enums)} cannot be cleared with ''")
+        update = fields_from_kwargs(kwargs)  # "" on an enum field fails model validation
         store = domain.store
         store.set_fields(profile, merge_update(profile.fields, update))
-        for path in list(profile.field_sources):
-            if path.split(".")[0] in update:  # the caller now owns what it set
-                del profile.field_sources[path]
+        for path in field_paths(update):  # the caller now owns what it set, or cleared
+            if path in field_paths(profile.fields):
+                profile.field_sources[path] = API_SOURCE
+            else:
+                profile.field_sources.pop(path, None)
         store.set_expiry(profile, expiry_after(domain.default_expiration_days))
         store.record(profile.profile_id, "UPDATED", profile.to_dict(), self.caller_arn)
         return {"ProfileId": profile.profile_id}

@@ -31,6 +31,7 @@ class SearchMixin(CoreBackend):
         pairs = [(key_name, values)] + [
             (k["KeyName"], k["Values"]) for k in additional_search_keys or []
         ]
+        names = list(dict.fromkeys(name for name, _ in pairs))  # a key named twice: one item
         # profile id -> key name -> values of that key that found it
         found_by: dict[str, dict[str, list[str]]] = {}
         matched_per_key: list[set[str]] = []
@@ -39,7 +40,9 @@ class SearchMixin(CoreBackend):
             for value in dict.fromkeys(wanted):
                 for profile_id in store.find(name, value):
                     matched.add(profile_id)
-                    found_by.setdefault(profile_id, {}).setdefault(name, []).append(value)
+                    hits = found_by.setdefault(profile_id, {}).setdefault(name, [])
+                    if value not in hits:
+                        hits.append(value)
             matched_per_key.append(matched)
         if (logical_operator or "OR") == "AND":
             ids = set.intersection(*matched_per_key)
@@ -54,8 +57,8 @@ class SearchMixin(CoreBackend):
         )
         items = []
         for profile in page:
-            hits = found_by[profile.profile_id]
-            found = [{"KeyName": n, "Values": hits[n]} for n, _ in pairs if n in hits]
+            found_for = found_by[profile.profile_id]
+            found = [{"KeyName": n, "Values": found_for[n]} for n in names if n in found_for]
             items.append({**profile.to_dict(), "FoundByItems": found})
         return {"Items": items, "NextToken": token}
 

@@ -26,6 +26,8 @@ EMAIL_FIELDS = ("EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress")
 ADDRESS_FIELDS = ("Address", "ShippingAddress", "MailingAddress", "BillingAddress")
 #: Source of a key or field value that did not come from an object type.
 API_SOURCE = "_api"
+#: Prefix of the source of keys that belong to one object and leave with it.
+OBJECT_SOURCE = "_object:"
 
 
 def new_id() -> str:
@@ -127,6 +129,14 @@ class ProfileObject:
     profile_id: str | None
     ingested_at: datetime
     expires_at: datetime | None = None
+    seq: int = 0  # ingestion order: breaks ties between equal timestamps
+    #: keys this object put on its profile that identify the object, not the profile
+    owned_keys: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def source(self) -> str:
+        """Key source naming this object, so its own keys can follow it."""
+        return OBJECT_SOURCE + self.unique_key
 
 
 @dataclass
@@ -143,6 +153,8 @@ class Profile:
     created_at: datetime = field(default_factory=now)
     last_updated_at: datetime = field(default_factory=now)
     expires_at: datetime | None = None
+    #: object type whose ingestion created this profile (an inferred profile)
+    inferred_by: str | None = None
 
     @property
     def object_count(self) -> int:
@@ -206,6 +218,7 @@ class ProfileStore:
         self._expiry: list[tuple[datetime, int, str, str]] = []
         self._tiebreak = itertools.count()
         self._seq = itertools.count()
+        self._object_seq = itertools.count()
 
     # -- index ----------------------------------------------------------------------
     def normalize(self, key_name: str, value: str) -> str:
@@ -233,6 +246,19 @@ class ProfileStore:
             ids.discard(profile_id)
             if not ids:
                 del by_value[norm]
+
+    def set_key_type(self, key_name: str, content_type: str) -> None:
+        """Give a key its content type; values already indexed are re-normalised under it."""
+        if self.key_types.get(key_name, "STRING") == content_type:
+            self.key_types.setdefault(key_name, content_type)
+            return
+        self.key_types[key_name] = content_type
+        holders = {pid for ids in self.index.pop(key_name, {}).values() for pid in ids}
+        for profile_id in holders:
+            profile = self.profiles.get(profile_id)
+            if profile is not None:
+                for value in self.values_of(profile, key_name):
+                    self._index_add(key_name, value, profile_id)
 
     def find(self, key_name: str, value: str) -> set[str]:
         """Ids of the profiles holding this key value (a copy: safe to mutate)."""
@@ -325,6 +351,9 @@ class ProfileStore:
         return True
 
     # -- objects --------------------------------------------------------------------
+    def next_object_seq(self) -> int:
+        return next(self._object_seq)
+
     def attach_object(self, obj: ProfileObject, profile: Profile | None) -> None:
         self.objects_by_unique[(obj.object_type, obj.unique_value)] = obj
         self.objects_by_key[obj.unique_key] = obj
@@ -348,6 +377,8 @@ class ProfileStore:
             by_key.pop(obj.unique_key, None)
             if not by_key:
                 profile.objects.pop(obj.object_type, None)
+            for key_name, value in obj.owned_keys:
+                self.remove_key(profile, key_name, value, obj.source)
 
     def find_object(self, unique_key: str) -> ProfileObject | None:
         return self.objects_by_key.get(unique_key)
@@ -394,6 +425,14 @@ class ProfileStore:
                 obj = self.objects_by_key.get(ident)
                 if obj is not None and obj.expires_at == when:
                     self.remove_object(obj)
+
+    def remove_excess_objects(self, profile: Profile, object_type: str, limit: int | None) -> None:
+        """Keep only the ``limit`` newest objects of a type on a profile (MaxProfileObjectCount)."""
+        held = profile.objects.get(object_type, {})
+        if limit is not None and len(held) > limit:
+            oldest = sorted(held.values(), key=lambda o: (o.ingested_at, o.seq))
+            for obj in oldest[: len(held) - limit]:
+                self.remove_object(obj)
 
     def ordered_profiles(self, ids: Iterable[str]) -> list[Profile]:
         found = [self.profiles[i] for i in ids if i in self.profiles]

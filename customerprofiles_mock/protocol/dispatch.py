@@ -7,8 +7,10 @@ drift apart.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote
@@ -136,9 +138,41 @@ def parse_params(
     return params
 
 
+def _headers(**extra: str) -> dict[str, str]:
+    """AWS sends a fresh request id with every answer, errors included."""
+    return {"Content-Type": _JSON, "x-amzn-RequestId": str(uuid.uuid4()), **extra}
+
+
 def error_response(error: CustomerProfilesError) -> Response:
-    headers = {"Content-Type": _JSON, "x-amzn-ErrorType": error.code}
+    headers = _headers(**{"x-amzn-ErrorType": error.code})
     return error.status, headers, json.dumps({"Message": error.message}).encode()
+
+
+_PAGING = ("NextToken", "MaxResults")
+
+
+def _fingerprint(spec: OperationSpec, params: dict[str, Any]) -> str:
+    """What a NextToken is bound to: the operation and every input but the paging ones."""
+    basis = {k: v for k, v in params.items() if k not in _PAGING}
+    raw = json.dumps([spec.name, basis], sort_keys=True, default=str).encode()
+    return hashlib.blake2b(raw, digest_size=8).hexdigest()
+
+
+def _unwrap_token(spec: OperationSpec, params: dict[str, Any]) -> str | None:
+    """Check the caller's NextToken belongs to this query; hand the backend its inner part."""
+    if "NextToken" not in spec.kwargs:
+        return None
+    fingerprint = _fingerprint(spec, params)
+    token = params.get("NextToken")
+    if token:
+        bound, _, inner = token.partition(".")
+        if bound != fingerprint or not inner:
+            raise BadRequestException(
+                "The NextToken does not belong to this request: it was issued for "
+                "another query, or it is invalid or has expired."
+            )
+        params["NextToken"] = inner
+    return fingerprint
 
 
 def _resolve(method: str, path: str, spec: OperationSpec | None) -> tuple[OperationSpec, dict]:
@@ -180,14 +214,20 @@ def handle(
             raise BadRequestException(
                 f"{spec.name} is not implemented yet by customerprofiles_mock"
             )
-        result = operation(**{spec.kwargs[name]: value for name, value in params.items()})
-        out = spec.serializer()(result if result is not None else {})
+        fingerprint = _unwrap_token(spec, params)
+        # One call at a time per account and region: every call is atomic, and the
+        # serializer reads live records, so it runs under the same lock.
+        with backend.lock:
+            result = operation(**{spec.kwargs[name]: value for name, value in params.items()})
+            out = spec.serializer()(result if result is not None else {})
+        if fingerprint is not None and out.get("NextToken"):
+            out["NextToken"] = f"{fingerprint}.{out['NextToken']}"
         status = spec.success_code
         if spec.status_member and isinstance(result, dict):
             status = int(result.get(spec.status_member) or status)
         for observer in observers:
             observer(spec, params, out)
-        return status, {"Content-Type": _JSON}, json.dumps(out, separators=(",", ":")).encode()
+        return status, _headers(), json.dumps(out, separators=(",", ":")).encode()
     except CustomerProfilesError as error:
         return error_response(error)
     except Exception as exc:
