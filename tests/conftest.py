@@ -19,13 +19,17 @@ from customerprofiles_mock.protocol.validator import compile_validator
 
 _validators: dict[str, Any] = {}
 checked: Counter[str] = Counter()
+violations: list[str] = []
 
 
 class ConformanceError(AssertionError):
     """A response body does not fit botocore's output shape."""
 
 
-def check_response(spec: OperationSpec, _params: dict[str, Any], body: dict[str, Any]) -> None:
+def check_response(
+    spec: OperationSpec, _params: dict[str, Any], body: dict[str, Any], record: bool = True
+) -> None:
+    """Raise ConformanceError for a body that breaks the shape; ``record`` it for the run."""
     validate = _validators.get(spec.name)
     if validate is None:
         shape = spec.output_shape
@@ -36,8 +40,11 @@ def check_response(spec: OperationSpec, _params: dict[str, Any], body: dict[str,
     if len(body) == 1 and not next(iter(body.values())):
         return  # a response that is one empty collection (see protocol/serializer.py)
     errors = validate(body)
-    checked[spec.name] += 1
+    if record:
+        checked[spec.name] += 1
     if errors:
+        if record:
+            violations.append(f"{spec.name}: {errors}")
         raise ConformanceError(f"{spec.name} response violates its output shape: {errors}")
 
 
@@ -52,8 +59,16 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     if checked:
         terminalreporter.write_line(
             f"conformance: {sum(checked.values())} responses of {len(checked)} operations "
-            "checked against botocore output shapes, 0 violations"
+            f"checked against botocore output shapes, {len(violations)} violations"
         )
+    for violation in violations:
+        terminalreporter.write_line(f"conformance violation: {violation}")
+
+
+def pytest_sessionfinish(session: Any, exitstatus: int) -> None:
+    """A violation fails the run even where the response was swallowed (e.g. a 500)."""
+    if violations and exitstatus == 0:
+        session.exitstatus = 1
 
 
 @pytest.fixture

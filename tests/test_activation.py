@@ -97,13 +97,18 @@ def test_fixture_handle_sees_state(customerprofiles_mock: Any) -> None:
     assert "seen" in customerprofiles_mock.backend().domains
 
 
-def test_client_fixture_uses_default_region(
-    monkeypatch: pytest.MonkeyPatch, customerprofiles_mock: Any
-) -> None:
+@pytest.fixture
+def london(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-2")
-    from customerprofiles_mock.pytest_plugin import _default_region
 
-    assert _default_region() == "eu-west-2"
+
+def test_client_fixture_uses_default_region(
+    london: None, customerprofiles_client: Any, customerprofiles_mock: Any
+) -> None:
+    assert customerprofiles_client.meta.region_name == "eu-west-2"
+    customerprofiles_client.create_domain(DomainName="ldn", DefaultExpirationDays=1)
+    assert "ldn" in customerprofiles_mock.backend("eu-west-2").domains
+    assert "ldn" not in customerprofiles_mock.backend("us-east-1").domains
 
 
 def test_client_fixture(customerprofiles_client: Any, customerprofiles_mock: Any) -> None:

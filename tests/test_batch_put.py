@@ -51,7 +51,9 @@ def test_mixed_batch_reports_each_item(cp: Any) -> None:
         ("bad-json", 400),
         ("no-unique", 400),
     ]
-    assert all(f["Message"] for f in result["Failed"])
+    messages = [f["Message"] for f in result["Failed"]]
+    assert "not a valid JSON" in messages[0]
+    assert "UNIQUE key" in messages[1]
     profiles = cp.search_profiles(DomainName="d", KeyName="_email", Values=["a@x.com"])["Items"]
     assert len(profiles) == 1  # in order: item b found the profile item a created
     assert profiles[0]["Attributes"]["tier"] == "silver"

@@ -49,7 +49,7 @@ def test_merge_moves_keys_objects_and_unions_fields(cp: Any) -> None:
     message = cp.merge_profiles(
         DomainName="d", MainProfileId=main["ProfileId"], ProfileIdsToBeMerged=[other["ProfileId"]]
     )["Message"]
-    assert message
+    assert message == f"Merged 1 profile(s) into {main['ProfileId']}."
     result = profiles(cp, main["ProfileId"], other["ProfileId"])
     assert result["errors"] == [other["ProfileId"]]
     merged = result["found"][0]

@@ -98,9 +98,15 @@ def test_delete_object(cp: Any) -> None:
         "Items"
     ]
     target = items[0]["ProfileObjectUniqueKey"]
-    assert cp.delete_profile_object(
-        DomainName="d", ProfileId=profile_id, ObjectTypeName="Orders", ProfileObjectUniqueKey=target
-    )["Message"]
+    assert (
+        target
+        in cp.delete_profile_object(
+            DomainName="d",
+            ProfileId=profile_id,
+            ObjectTypeName="Orders",
+            ProfileObjectUniqueKey=target,
+        )["Message"]
+    )
     left = cp.list_profile_objects(DomainName="d", ObjectTypeName="Orders", ProfileId=profile_id)
     assert [i["ProfileObjectUniqueKey"] for i in left["Items"]] == [
         items[1]["ProfileObjectUniqueKey"]

@@ -115,20 +115,28 @@ def test_moto_services_are_served_beside(endpoint: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("method", "path", "body", "status", "error"),
+    ("method", "path", "body", "status", "error", "says"),
     [
-        ("POST", "/domains/x", b"{not json", 400, "BadRequestException"),
-        ("GET", "/no/such/route", None, 404, "ResourceNotFoundException"),
-        ("POST", "/domains/y", b"[" + b" " * (17 * 1024 * 1024) + b"]", 400, "BadRequestException"),
+        ("POST", "/domains/x", b"{not json", 400, "BadRequestException", "not valid JSON"),
+        ("GET", "/no/such/route", None, 404, "ResourceNotFoundException", "GET /no/such/route"),
+        (
+            "POST",
+            "/domains/y",
+            b"[" + b" " * (17 * 1024 * 1024) + b"]",
+            400,
+            "BadRequestException",
+            "exceeds the limit",
+        ),
     ],
 )
 def test_bad_requests_get_modeled_errors_and_server_keeps_serving(
-    endpoint: str, method: str, path: str, body: bytes | None, status: int, error: str
+    endpoint: str, method: str, path: str, body: bytes | None, status: int, error: str, says: str
 ) -> None:
     got_status, headers, payload = raw(endpoint, method, path, body)
     assert got_status == status
     assert headers["x-amzn-ErrorType"] == error
-    assert payload["Message"]
+    assert says in payload["Message"]
+    assert headers["x-amzn-RequestId"]
     assert isinstance(client(endpoint).list_domains()["Items"], list)
 
 

@@ -1,0 +1,169 @@
+"""A failed call changes nothing: for each family, state after a rejected call equals
+the state before it, compared over everything the backend holds."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+ARN = "arn:aws:profile:us-east-1:123456789012:domains/d"
+
+
+def canonical(value: Any) -> Any:
+    """Plain, ordered data for any backend record, so two states compare with ==."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {
+            f.name: canonical(getattr(value, f.name))
+            for f in dataclasses.fields(value)
+            if not f.name.startswith("_")
+        }
+    if hasattr(value, "profiles") and hasattr(value, "index"):  # the profile store
+        return canonical(
+            {k: v for k, v in vars(value).items() if not k.startswith("_") or k == "_expiry"}
+        )
+    if isinstance(value, dict):
+        return {str(k): canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
+    if isinstance(value, (set, frozenset)):
+        return sorted(canonical(v) for v in value)
+    if isinstance(value, (list, tuple)):
+        return [canonical(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def state(handle: Any) -> str:
+    return json.dumps(canonical(handle.backend().domains), sort_keys=True, default=str)
+
+
+@pytest.fixture
+def seeded(cp: Any) -> Any:
+    """A domain with a profile, a custom type, an object and a key: something to lose."""
+    cp.put_profile_object_type(
+        DomainName="d",
+        ObjectTypeName="Order",
+        Description="orders",
+        AllowProfileCreation=True,
+        MaxProfileObjectCount=5,
+        Fields={
+            "id": {"Source": "_source.id"},
+            "email": {"Source": "_source.email", "ContentType": "EMAIL_ADDRESS"},
+        },
+        Keys={
+            "orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+            "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
+        },
+    )
+    cp.put_profile_object(
+        DomainName="d",
+        ObjectTypeName="Order",
+        Object=json.dumps({"id": "o1", "email": "a@example.com"}),
+    )
+    profile_id = cp.create_profile(DomainName="d", FirstName="Bo", Gender="MALE")["ProfileId"]
+    cp.add_profile_key(DomainName="d", ProfileId=profile_id, KeyName="k", Values=["v"])
+    cp.seeded_profile = profile_id
+    return cp
+
+
+FAILING_CALLS: dict[str, Callable[[Any], Any]] = {
+    "domains: duplicate": lambda cp: cp.create_domain(DomainName="d", DefaultExpirationDays=1),
+    "domains: bad rule": lambda cp: cp.update_domain(
+        DomainName="d",
+        DefaultExpirationDays=9,
+        RuleBasedMatching={"Enabled": True, "MatchingRules": [{"Rule": ["Shoe"]}]},
+    ),
+    "domains: too many tags": lambda cp: cp.update_domain(
+        DomainName="d", DefaultExpirationDays=9, Tags={f"t{i}": "v" for i in range(51)}
+    ),
+    "tags: too many": lambda cp: cp.tag_resource(
+        resourceArn=ARN, tags={f"t{i}": "v" for i in range(51)}
+    ),
+    "tags: unknown resource": lambda cp: cp.tag_resource(
+        resourceArn=ARN + "/object-types/Nope", tags={"a": "b"}
+    ),
+    "profiles: enum cleared": lambda cp: cp.update_profile(
+        DomainName="d", ProfileId=cp.seeded_profile, Gender="", FirstName="X"
+    ),
+    "profiles: unknown": lambda cp: cp.update_profile(
+        DomainName="d", ProfileId="0" * 32, FirstName="X"
+    ),
+    "keys: unknown profile": lambda cp: cp.add_profile_key(
+        DomainName="d", ProfileId="0" * 32, KeyName="k", Values=["w"]
+    ),
+    "merge: unknown profile": lambda cp: cp.merge_profiles(
+        DomainName="d", MainProfileId=cp.seeded_profile, ProfileIdsToBeMerged=["0" * 32]
+    ),
+    "merge: stranger as field source": lambda cp: cp.merge_profiles(
+        DomainName="d",
+        MainProfileId=cp.seeded_profile,
+        ProfileIdsToBeMerged=[cp.seeded_profile[::-1]],
+        FieldSourceProfileIds={"FirstName": "f" * 32},
+    ),
+    "object types: bad target": lambda cp: cp.put_profile_object_type(
+        DomainName="d",
+        ObjectTypeName="Order",
+        Description="replaced",
+        Fields={"id": {"Source": "_source.id", "Target": "_profile.Attributes"}},
+        Keys={"orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}]},
+    ),
+    "object types: template clash": lambda cp: cp.put_profile_object_type(
+        DomainName="d",
+        ObjectTypeName="Order",
+        Description="x",
+        TemplateId="CTR",
+        AllowProfileCreation=True,
+    ),
+    "object types: delete unknown": lambda cp: cp.delete_profile_object_type(
+        DomainName="d", ObjectTypeName="Nope"
+    ),
+    "ingestion: not json": lambda cp: cp.put_profile_object(
+        DomainName="d", ObjectTypeName="CTR", Object="not json"
+    ),
+    "ingestion: no unique value": lambda cp: cp.put_profile_object(
+        DomainName="d", ObjectTypeName="Order", Object=json.dumps({"email": "b@example.com"})
+    ),
+    "batch: repeated ids": lambda cp: cp.batch_put_profile_object(
+        DomainName="d",
+        ObjectTypeName="Order",
+        Items=[{"Id": "a", "Object": "{}"}, {"Id": "a", "Object": "{}"}],
+    ),
+    "objects: delete unknown": lambda cp: cp.delete_profile_object(
+        DomainName="d",
+        ProfileId=cp.seeded_profile,
+        ProfileObjectUniqueKey="nope",
+        ObjectTypeName="Order",
+    ),
+    "search: foreign token": lambda cp: cp.search_profiles(
+        DomainName="d", KeyName="k", Values=["v"], NextToken="abc.def"
+    ),
+    "history: unknown record": lambda cp: cp.get_profile_history_record(
+        DomainName="d", ProfileId=cp.seeded_profile, Id="0" * 32
+    ),
+    "detect: not json": lambda cp: cp.detect_profile_object_type(
+        DomainName="d", Objects=["[1, 2]"]
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(FAILING_CALLS))
+def test_a_failed_call_changes_nothing(seeded: Any, customerprofiles_mock: Any, case: str) -> None:
+    before = state(customerprofiles_mock)
+    with pytest.raises(ClientError) as error:
+        FAILING_CALLS[case](seeded)
+    assert error.value.response["ResponseMetadata"]["HTTPStatusCode"] in (400, 404)
+    assert state(customerprofiles_mock) == before
+
+
+def test_the_snapshot_sees_changes(seeded: Any, customerprofiles_mock: Any) -> None:
+    """The comparison above is only worth something if a real change shows in it."""
+    before = state(customerprofiles_mock)
+    seeded.add_profile_key(
+        DomainName="d", ProfileId=seeded.seeded_profile, KeyName="k", Values=["w"]
+    )
+    assert state(customerprofiles_mock) != before
