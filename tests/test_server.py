@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -161,6 +163,74 @@ def aws_cli() -> str:
         except (subprocess.SubprocessError, OSError) as error:
             pytest.skip(f"the AWS CLI could not be installed here: {error}")
     return str(executable)
+
+
+GETTING_STARTED = Path(__file__).resolve().parent.parent / "docs" / "getting-started.md"
+
+
+def test_unsigned_requests_for_customer_profiles_paths_reach_customer_profiles(
+    endpoint: str,
+) -> None:
+    def unsigned(method: str, path: str, body: bytes | None = None) -> tuple[int, Any]:
+        request = urllib.request.Request(
+            endpoint + path, data=body, method=method, headers={"Content-Type": "application/json"}
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+    status, created = unsigned("POST", "/domains/plain", b'{"DefaultExpirationDays": 30}')
+    assert (status, created["DomainName"]) == (200, "plain")
+    status, listed = unsigned("GET", "/domains")
+    assert "plain" in [d["DomainName"] for d in listed["Items"]]
+    status, template = unsigned("GET", "/templates/CTR")
+    assert (status, template["TemplateId"]) == (200, "CTR")
+    status, missing = unsigned("GET", "/domains/absent")
+    assert status == 404 and "absent" in missing["Message"]
+    arn = "arn:aws:profile:us-east-1:123456789012:domains/plain"
+    status, tags = unsigned("GET", "/tags/" + urllib.parse.quote(arn, safe=""))
+    assert (status, tags) == (200, {"tags": {}})
+    # A signed client sees the same domain: one account, one region.
+    assert "plain" in [d["DomainName"] for d in client(endpoint).list_domains()["Items"]]
+
+
+def test_request_ids_over_http(endpoint: str) -> None:
+    cp = client(endpoint)
+    ok = cp.list_domains()["ResponseMetadata"]["RequestId"]
+    with pytest.raises(ClientError) as missing:
+        cp.get_domain(DomainName="absent")
+    failed = missing.value.response["ResponseMetadata"]["RequestId"]
+    assert ok and failed and ok != failed
+
+
+@pytest.mark.cli
+def test_getting_started_cli_snippet_runs_as_copied(
+    endpoint: str, aws_cli: str, tmp_path: Path
+) -> None:
+    """The docs' CLI block, run by bash in a clean HOME with only the CLI on PATH."""
+    blocks = re.findall(r"```bash\n(.*?)```", GETTING_STARTED.read_text(), re.S)
+    [snippet] = [b for b in blocks if "aws customer-profiles" in b]
+    script = snippet.replace("http://127.0.0.1:5000", endpoint)
+    env = {
+        "PATH": f"{Path(aws_cli).parent}:/usr/bin:/bin",
+        "HOME": str(tmp_path),
+    }
+    done = subprocess.run(
+        ["bash", "-e", "-c", script], env=env, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stderr
+    assert '"_phone"' in done.stdout or "_phone" in done.stdout
+    assert '"DomainName": "d"' in done.stdout
+
+
+def test_readme_run_command_installs_the_package_only() -> None:
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    run, test = re.findall(r"```bash\n(.*?)```", readme, re.S)[:2]
+    assert "pip install -e ." in run and "[test]" not in run
+    assert "-m customerprofiles_mock" in run
+    assert "[test]" in test and "pytest" in test
 
 
 @pytest.mark.cli
