@@ -15,6 +15,7 @@ from .exceptions import (
     ThrottlingException,
 )
 from .models import CustomerProfilesBackend, customerprofiles_backends
+from .state import MockBackends
 
 __version__ = "0.1.0"
 
@@ -23,6 +24,7 @@ __all__ = [
     "BadRequestException",
     "CustomerProfilesBackend",
     "InternalServerException",
+    "MockBackends",
     "MockCustomerProfiles",
     "NetworkBlockedError",
     "ResourceNotFoundException",

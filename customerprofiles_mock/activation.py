@@ -12,18 +12,18 @@ import inspect
 import os
 import threading
 import unittest
-from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar, cast, overload
 from unittest import mock as _mock
 
-from botocore.awsrequest import AWSPreparedRequest, AWSRequest, AWSResponse
+from botocore.awsrequest import AWSPreparedRequest, AWSRequest
 from botocore.credentials import Credentials
 from botocore.handlers import BUILTIN_HANDLERS
 
 from . import moto_bridge
 from .protocol.dispatch import handle
 from .protocol.model import by_event_name
-from .raw import RawResponse
+from .raw import MockResponse
 
 F = TypeVar("F", bound=Callable[..., Any])
 FAKE_CREDENTIALS = {
@@ -50,11 +50,20 @@ def _host(url: str) -> str:
 
 def _before_send(
     request: AWSPreparedRequest, event_name: str = "", **_kwargs: Any
-) -> AWSResponse | None:
-    if _State.depth == 0 or moto_bridge.moto_is_answering():
+) -> MockResponse | None:
+    """Answer customer-profiles calls in-process, alone or beside ``mock_aws``.
+
+    Under ``mock_aws`` this handler still answers (it runs before moto's stubber), so
+    aiobotocore clients get an awaitable response there too; the request is marked so
+    that moto's stubber, which sees every request after it, does not run the call again.
+    """
+    moto_active = moto_bridge.moto_is_answering()
+    if _State.depth == 0 and not moto_active:
         return None
     spec = by_event_name().get(event_name)
     if spec is None:
+        if moto_active:
+            return None  # moto answers its own services (or refuses them)
         if event_name.startswith("before-send.customer-profiles."):
             spec_missing = event_name.rsplit(".", 1)[-1]
             raise NetworkBlockedError(
@@ -67,15 +76,27 @@ def _before_send(
                 "customer-profiles is mocked. Use moto.mock_aws for other AWS services."
             )
         return None
-    status, headers, body = handle(
-        request.method, request.url, request.headers, request.body, spec, raise_unexpected=True
+    if moto_active:
+        moto_bridge.mark_answered(request.headers)
+    status, headers, answer = handle(
+        request.method,
+        request.url,
+        cast(Mapping[str, Any], request.headers),
+        cast("bytes | str | None", request.body),  # botocore serializes rest-json to bytes
+        spec,
+        raise_unexpected=True,
     )
-    return AWSResponse(request.url, status, headers, RawResponse(body))  # type: ignore[arg-type]
+    return MockResponse(request.url, status, headers, answer)
 
 
-_MOCK_SIGNING_CREDENTIALS = Credentials(
-    FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"], FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"]
-)
+def _signing_credentials(request_signer: Any) -> Credentials:
+    """Fake credentials of the kind the signer awaits (aiobotocore) or reads (botocore)."""
+    keys = (FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"], FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"])
+    if type(request_signer).__module__.startswith("aiobotocore"):
+        from aiobotocore.credentials import AioCredentials
+
+        return AioCredentials(*keys)  # type: ignore[no-any-return]
+    return Credentials(*keys)
 
 
 def _before_sign(request: AWSRequest, request_signer: Any = None, **_kwargs: Any) -> None:
@@ -87,12 +108,15 @@ def _before_sign(request: AWSRequest, request_signer: Any = None, **_kwargs: Any
     """
     if _State.depth == 0 or getattr(request_signer, "_credentials", True) is not None:
         return
-    request.context.setdefault("signing", {})["request_credentials"] = _MOCK_SIGNING_CREDENTIALS
+    request.context.setdefault("signing", {})["request_credentials"] = _signing_credentials(
+        request_signer
+    )
 
 
 def _install() -> None:
     if not any(handler is _before_send for _event, handler, *_ in BUILTIN_HANDLERS):
-        BUILTIN_HANDLERS.append(("before-send", _before_send))
+        # First, so that under mock_aws botocore takes this answer over moto's stubber's.
+        BUILTIN_HANDLERS.insert(0, ("before-send", _before_send))
         BUILTIN_HANDLERS.append(("before-sign.customer-profiles", _before_sign))
 
 
@@ -147,6 +171,13 @@ class MockCustomerProfiles:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    async def __aenter__(self) -> MockCustomerProfiles:
+        self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
         self.stop()
 
     def __call__(self, target: F) -> F:

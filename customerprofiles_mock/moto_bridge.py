@@ -47,7 +47,7 @@ def _check_version() -> None:
         raise _fail(f"supported moto versions are >={low[0]}.{low[1]},<{high[0]}.{high[1]}")
 
 
-def _load_internals() -> tuple[Any, Any, Any, Any]:
+def _load_internals() -> tuple[Any, Any, Any, Any, Any]:
     _check_version()
     already = sys.modules.get(f"moto.{SERVICE}")
     if already is None and importlib.util.find_spec(f"moto.{SERVICE}") is not None:
@@ -57,6 +57,7 @@ def _load_internals() -> tuple[Any, Any, Any, Any]:
         )
     try:
         import moto.backend_index as backend_index
+        from moto.core.model_instances import model_data
         from moto.core.models import botocore_stubber
         from moto.iam.models import get_account_id_from
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication
@@ -68,10 +69,24 @@ def _load_internals() -> tuple[Any, Any, Any, Any]:
         raise _fail("moto.backend_index.backend_url_patterns is not a list any more")
     if not hasattr(botocore_stubber, "enabled"):
         raise _fail("moto's botocore stubber has no 'enabled' flag any more")
-    return backend_index, botocore_stubber, get_account_id_from, DomainDispatcherApplication
+    if not isinstance(model_data, dict):
+        raise _fail("moto.core.model_instances.model_data is not a dict any more")
+    return (
+        backend_index,
+        botocore_stubber,
+        get_account_id_from,
+        DomainDispatcherApplication,
+        model_data,
+    )
 
 
-_backend_index, _stubber, _account_id_from, _dispatcher_app = _load_internals()
+(
+    _backend_index,
+    _stubber,
+    _account_id_from,
+    _dispatcher_app,
+    _model_data,
+) = _load_internals()
 _account_cache: dict[str, str] = {}
 
 
@@ -87,6 +102,38 @@ def register() -> None:
     if not any(name == SERVICE for name, _ in patterns):
         patterns.append((SERVICE, re.compile(URL_BASES[0])))
     _route_unsigned_requests()
+    _show_on_dashboard()
+
+
+class _LiveModel:
+    """An entry of moto's dashboard data whose instances are read from the live state.
+
+    moto lists, per service and model, the public JSON-serializable attributes of every
+    tracked instance; these entries produce theirs when asked, so nothing is tracked
+    twice and a reset needs no bookkeeping.
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    @property
+    def instances_tracked(self) -> list[Any]:
+        from .models.dashboard import records
+
+        return [types.SimpleNamespace(**record) for record in records(self.kind)]
+
+    @instances_tracked.setter
+    def instances_tracked(self, _value: Any) -> None:
+        """moto's reset assigns an empty list; the live state is reset on its own."""
+
+
+def _show_on_dashboard() -> None:
+    """Customer Profiles state in ``/moto-api/data.json``, as moto shows its services'."""
+    from .models.dashboard import KINDS
+
+    entries = _model_data[SERVICE]
+    for kind in KINDS:
+        entries.setdefault(kind, _LiveModel(kind))
 
 
 def _is_customer_profiles_path(method: str, path: str) -> bool:
@@ -140,8 +187,18 @@ def clear_caches() -> None:
     _account_cache.clear()
 
 
+#: Set on a request this package answered in-process while moto's stubber is active.
+ANSWERED_HEADER = "x-customerprofiles-mock-answered"
+
+
+def mark_answered(headers: Any) -> None:
+    headers[ANSWERED_HEADER] = "1"
+
+
 def moto_dispatch(request: Any, full_url: str, headers: Any) -> Response:
     """Entry point moto's dispatcher (``mock_aws`` and moto's server) calls for our URLs."""
+    if headers.get(ANSWERED_HEADER):
+        return 200, {}, b"{}"  # answered in-process already; botocore keeps that answer
     body = request.get_data() if hasattr(request, "get_data") else getattr(request, "body", None)
     return handle(request.method, full_url, headers, body)
 

@@ -1,45 +1,39 @@
-"""pytest fixtures, registered through the ``pytest11`` entry point."""
+"""pytest fixtures, registered through the ``pytest11`` entry point.
+
+``customerprofiles_client`` is typed as types-boto3's ``CustomerProfilesClient`` for type
+checkers; the stubs are optional (``pip install 'customerprofiles_mock[types]'``) and
+never imported at run time.
+"""
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pytest
 
 from .activation import MockCustomerProfiles
-from .models import CustomerProfilesBackend, backend_for, customerprofiles_backends
+from .state import MockBackends, default_region
+
+if TYPE_CHECKING:
+    from types_boto3_customer_profiles.client import CustomerProfilesClient
 
 
-class BackendsHandle:
-    """Introspection of the mock's state while a test runs."""
-
-    def __init__(self) -> None:
-        self.backends = customerprofiles_backends
-
-    def backend(
-        self, region: str | None = None, account_id: str | None = None
-    ) -> CustomerProfilesBackend:
-        from moto.core import DEFAULT_ACCOUNT_ID
-
-        return backend_for(account_id or DEFAULT_ACCOUNT_ID, region or _default_region())
-
-
-def _default_region() -> str:
-    return os.environ.get("AWS_DEFAULT_REGION") or "us-east-1"
-
-
-@pytest.fixture
-def customerprofiles_mock() -> Iterator[BackendsHandle]:
-    """Activate the mock for one test; yields a handle on the backends."""
-    with MockCustomerProfiles():
-        yield BackendsHandle()
-
-
-@pytest.fixture
-def customerprofiles_client(customerprofiles_mock: BackendsHandle) -> Any:
-    """A boto3 ``customer-profiles`` client inside the mock."""
+def new_client(region: str | None = None) -> CustomerProfilesClient:
+    """A boto3 ``customer-profiles`` client in ``region`` (default: ``AWS_DEFAULT_REGION``)."""
     import boto3
 
-    return boto3.client("customer-profiles", region_name=_default_region())
+    return boto3.client("customer-profiles", region_name=region or default_region())
+
+
+@pytest.fixture
+def customerprofiles_mock() -> Iterator[MockBackends]:
+    """Activate the mock for one test; yields a handle on the backends."""
+    with MockCustomerProfiles():
+        yield MockBackends()
+
+
+@pytest.fixture
+def customerprofiles_client(customerprofiles_mock: MockBackends) -> CustomerProfilesClient:
+    """A boto3 ``customer-profiles`` client inside the mock."""
+    return new_client()

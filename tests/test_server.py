@@ -259,3 +259,20 @@ def test_aws_cli_against_the_endpoint(endpoint: str, aws_cli: str, tmp_path: Pat
     )
     assert failed.returncode != 0
     assert "ResourceNotFoundException" in failed.stderr
+
+
+def test_moto_dashboard_data_shows_customer_profiles(endpoint: str) -> None:
+    cp = client(endpoint, region="eu-central-1")
+    cp.create_domain(DomainName="dash", DefaultExpirationDays=5)
+    profile_id = cp.create_profile(DomainName="dash", FirstName="Ana")["ProfileId"]
+    cp.put_profile_object_type(
+        DomainName="dash", ObjectTypeName="Calls", Description="c", TemplateId="CTR"
+    )
+    with urllib.request.urlopen(endpoint + "/moto-api/data.json", timeout=30) as response:
+        data = json.loads(response.read())["customerprofiles"]
+    [domain] = [d for d in data["Domain"] if d["DomainName"] == "dash"]
+    assert (domain["region"], domain["Stats"]["ProfileCount"]) == ("eu-central-1", 1)
+    assert {"ProfileId": profile_id, "FirstName": "Ana"}.items() <= next(
+        p for p in data["Profile"] if p["ProfileId"] == profile_id
+    ).items()
+    assert [t["name"] for t in data["ObjectTypes"] if t["domain_name"] == "dash"] == ["Calls"]

@@ -21,7 +21,7 @@ from typing import Any
 from botocore.model import Shape
 
 from ..exceptions import BadRequestException
-from ..protocol.model import service_model
+from ..protocol.model import key_value_shapes, members, service_model
 from .store import ADDRESS_FIELDS
 
 _ACCESSOR = re.compile(r"^_source(\.[^.{}\s]+)+$")
@@ -36,7 +36,7 @@ ENUM_FALLBACKS = {"Gender": "GenderString", "PartyType": "PartyTypeString"}
 
 @functools.lru_cache(maxsize=1)
 def _profile_members() -> dict[str, Shape]:
-    return dict(service_model().shape_for("Profile").members)
+    return members(service_model().shape_for("Profile"))
 
 
 @functools.lru_cache(maxsize=1)
@@ -55,7 +55,7 @@ def string_profile_fields() -> tuple[str, ...]:
 
 @functools.lru_cache(maxsize=1)
 def address_subfields() -> tuple[str, ...]:
-    return tuple(service_model().shape_for("Address").members)
+    return tuple(members(service_model().shape_for("Address")))
 
 
 @functools.lru_cache(maxsize=1)
@@ -180,12 +180,12 @@ def fit(path: str, value: str) -> tuple[str, str] | None:
     a member, else the value goes to the field's free-text twin (Gender -> GenderString).
     """
     head, _, rest = path.partition(".")
-    members = _profile_members()
+    fields_ = _profile_members()
     if head == "Attributes":
-        return (path, value) if _fits(members["Attributes"].value, value) else None
-    shape = members[head]
+        return (path, value) if _fits(key_value_shapes(fields_["Attributes"])[1], value) else None
+    shape = fields_[head]
     if rest:
-        return (path, value) if _fits(shape.members[rest], value) else None
+        return (path, value) if _fits(members(shape)[rest], value) else None
     enum = shape.metadata.get("enum")
     if enum and value not in enum:
         if value.upper() in enum:

@@ -11,15 +11,41 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import botocore.session
 from botocore import xform_name
-from botocore.model import OperationModel, ServiceModel, Shape
+from botocore.model import (
+    ListShape,
+    MapShape,
+    OperationModel,
+    ServiceModel,
+    Shape,
+    StringShape,
+    StructureShape,
+)
 
 SERVICE_NAME = "customer-profiles"
 EVENT_PREFIX = "before-send.customer-profiles."
 _LABEL = re.compile(r"^\{([A-Za-z0-9_]+)\}$")
+
+
+def members(shape: Shape) -> dict[str, Shape]:
+    """Members of a structure shape (typed accessors: botocore's stubs type ``Shape`` only)."""
+    return dict(cast(StructureShape, shape).members)
+
+
+def item_shape(shape: Shape) -> Shape:
+    return cast(ListShape, shape).member
+
+
+def key_value_shapes(shape: Shape) -> tuple[Shape, Shape]:
+    mapped = cast(MapShape, shape)
+    return mapped.key, mapped.value
+
+
+def enum_of(shape: Shape) -> list[str]:
+    return list(cast(StringShape, shape).enum or ())
 
 
 @functools.lru_cache(maxsize=1)
@@ -107,7 +133,7 @@ def _build(op_model: OperationModel) -> OperationSpec:
     kwargs: dict[str, str] = {}
     uri_members: dict[str, str] = {}
     if shape is not None:
-        for member, mshape in shape.members.items():
+        for member, mshape in members(shape).items():
             kwargs[member] = xform_name(member)
             location = mshape.serialization.get("location")
             wire = mshape.serialization.get("name", member)
@@ -119,7 +145,7 @@ def _build(op_model: OperationModel) -> OperationSpec:
                 body.add(member)
     status_member = None
     if op_model.output_shape is not None:
-        for member, mshape in op_model.output_shape.members.items():
+        for member, mshape in members(op_model.output_shape).items():
             if mshape.serialization.get("location") == "statusCode":
                 status_member = member
     return OperationSpec(

@@ -15,6 +15,9 @@ from typing import Any
 
 from botocore.model import Shape
 
+from .model import item_shape, key_value_shapes
+from .model import members as members_of
+
 Convert = Callable[[Any], Any]
 
 
@@ -43,9 +46,9 @@ class _Compiler:
         if kind in ("timestamp", "structure"):
             found = True
         elif kind == "list":
-            found = self.needs_walk(shape.member, seen)
+            found = self.needs_walk(item_shape(shape), seen)
         elif kind == "map":
-            found = self.needs_walk(shape.value, seen)
+            found = self.needs_walk(key_value_shapes(shape)[1], seen)
         else:
             found = False
         self._walk[shape.name] = found
@@ -63,10 +66,10 @@ class _Compiler:
         elif kind == "structure":
             built = self._structure(shape)
         elif kind == "list" and self.needs_walk(shape):
-            item = self.convert_for(shape.member)
+            item = self.convert_for(item_shape(shape))
             built = lambda v: [item(x) for x in v]  # noqa: E731
         elif kind == "map" and self.needs_walk(shape):
-            item = self.convert_for(shape.value)
+            item = self.convert_for(key_value_shapes(shape)[1])
             built = lambda v: {k: item(x) for k, x in v.items()}  # noqa: E731
         else:
             built = _identity
@@ -77,12 +80,12 @@ class _Compiler:
     def _structure(self, shape: Shape) -> Convert:
         members = {
             name: self.convert_for(mshape)
-            for name, mshape in shape.members.items()
+            for name, mshape in members_of(shape).items()
             if mshape.serialization.get("location") is None
         }
         non_empty = frozenset(
             name
-            for name, mshape in shape.members.items()
+            for name, mshape in members_of(shape).items()
             if mshape.type_name in ("list", "map") and mshape.metadata.get("min", 0) >= 1
         )
         if len(members) == 1:

@@ -15,6 +15,9 @@ from typing import Any
 
 from botocore.model import Shape
 
+from .model import enum_of, item_shape, key_value_shapes
+from .model import members as members_of
+
 Check = Callable[[Any, str, list[str]], None]
 #: Maps botocore sends even when empty, which the mock reads as "none given" (reference
 #: §10.2: whether AWS rejects ``Tags: {}`` is unverified) [inference].
@@ -70,7 +73,7 @@ class _Compiler:
     def _structure(self, shape: Shape) -> Check:
         members = {
             name: self.check_for(mshape)
-            for name, mshape in shape.members.items()
+            for name, mshape in members_of(shape).items()
             if mshape.serialization.get("location") != "statusCode"
         }
         required = tuple(shape.required_members)
@@ -94,7 +97,7 @@ class _Compiler:
         return check
 
     def _list(self, shape: Shape) -> Check:
-        item_check = self.check_for(shape.member)
+        item_check = self.check_for(item_shape(shape))
         low, high = shape.metadata.get("min"), shape.metadata.get("max")
 
         def check(value: Any, path: str, errors: list[str]) -> None:
@@ -111,8 +114,8 @@ class _Compiler:
         return check
 
     def _map(self, shape: Shape) -> Check:
-        key_check = self.check_for(shape.key)
-        value_check = self.check_for(shape.value)
+        key_check = self.check_for(key_value_shapes(shape)[0])
+        value_check = self.check_for(key_value_shapes(shape)[1])
         low, high = shape.metadata.get("min"), shape.metadata.get("max")
         if shape.name in EMPTY_MEANS_ABSENT:
             low = None
@@ -135,8 +138,8 @@ class _Compiler:
         low, high = shape.metadata.get("min"), shape.metadata.get("max")
         pattern_text = shape.metadata.get("pattern")
         pattern = _compile_pattern(pattern_text) if pattern_text else None
-        enum = frozenset(shape.enum) if shape.enum else None
-        enum_text = f"[{', '.join(shape.enum)}]" if shape.enum else ""
+        enum = frozenset(enum_of(shape)) or None
+        enum_text = f"[{', '.join(enum_of(shape))}]" if enum else ""
         pattern_message = f"Member must satisfy regular expression pattern: {pattern_text}"
 
         def check(value: Any, path: str, errors: list[str]) -> None:
