@@ -10,6 +10,7 @@ from typing import Any
 from ..clock import now
 from ..exceptions import BadRequestException
 from ..protocol.pagination import paginate
+from . import events
 from .base import CoreBackend
 from .store import Profile, ProfileStore
 
@@ -81,8 +82,12 @@ class Domain:
     profiles: dict[str, Profile] = field(default_factory=dict)
     store: ProfileStore = field(init=False)
 
+    #: Derived state families keep per domain (aggregates, memberships, ...), by family.
+    state: dict[str, Any] = field(default_factory=dict)
+
     def __post_init__(self) -> None:
         self.store = ProfileStore(self.profiles)
+        self.store.on_change = lambda change: events.publish(self, change)
 
     def sweep(self) -> None:
         """Apply expiry on the mock's clock before anything reads the domain."""

@@ -253,7 +253,7 @@ class IngestionMixin(ObjectTypesMixin):
             created = True
         unique_key = plan.previous.unique_key if plan.previous else secrets.token_urlsafe(24)
         if plan.previous is not None:
-            store.remove_object(plan.previous)
+            store.remove_object(plan.previous, "REPLACED")
         obj = ProfileObject(
             unique_key=unique_key,
             object_type=object_type.name,

@@ -95,15 +95,13 @@ class MergeMixin(CoreBackend):
             for key_name, derived in store.derived.get(other.profile_id, {}).items():
                 for value in derived:
                     store.add_key(main, key_name, value, MERGE_SOURCE)
-            for by_key in other.objects.values():
-                for obj in by_key.values():
-                    obj.profile_id = main.profile_id
-                    main.objects.setdefault(obj.object_type, {})[obj.unique_key] = obj
-            other.objects.clear()
+            for by_key in list(other.objects.values()):
+                for obj in list(by_key.values()):
+                    store.move_object(obj, main)
             for path, source in other.field_sources.items():
                 main.field_sources.setdefault(path, source)
             store.record(other.profile_id, "DELETED_BY_MERGE", other.to_dict(), self.caller_arn)
-            store.remove_profile(other.profile_id)
+            store.remove_profile(other.profile_id, "MERGED")
         store.set_fields(main, new_fields)
         types = domain.collections["object-types"]
         for type_name in list(main.objects):

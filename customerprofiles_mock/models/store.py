@@ -19,6 +19,8 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..clock import now
+from . import events
+from .events import Change
 
 #: Predefined search keys derived from standard profile fields (reference §3.3) [inference].
 PHONE_FIELDS = ("PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber", "BusinessPhoneNumber")
@@ -219,6 +221,8 @@ class ProfileStore:
         self._tiebreak = itertools.count()
         self._seq = itertools.count()
         self._object_seq = itertools.count()
+        #: receives every change; the domain connects it to the families' subscribers
+        self.on_change: Callable[[Change], None] = lambda _change: None
 
     # -- index ----------------------------------------------------------------------
     def normalize(self, key_name: str, value: str) -> str:
@@ -294,13 +298,16 @@ class ProfileStore:
         self.profiles[profile.profile_id] = profile
         self._reindex_derived(profile)
         self.set_expiry(profile, expires_at)
+        self.on_change(Change(events.PROFILE_CREATED, profile.profile_id))
         return profile
 
     def set_fields(self, profile: Profile, fields: dict[str, Any]) -> None:
         """Replace the profile's standard fields wholesale and re-derive its predefined keys."""
+        before = profile.fields
         profile.fields = {k: v for k, v in fields.items() if v not in (None, {}, [])}
         profile.last_updated_at = now()
         self._reindex_derived(profile)
+        self.on_change(Change(events.PROFILE_UPDATED, profile.profile_id, before=before))
 
     def set_expiry(self, profile: Profile, expires_at: datetime | None) -> None:
         profile.expires_at = expires_at
@@ -309,14 +316,14 @@ class ProfileStore:
                 self._expiry, (expires_at, next(self._tiebreak), "profile", profile.profile_id)
             )
 
-    def remove_profile(self, profile_id: str) -> Profile | None:
+    def remove_profile(self, profile_id: str, reason: str = "DELETED") -> Profile | None:
         """Drop a profile with its keys and objects (history stays)."""
         profile = self.profiles.get(profile_id)
         if profile is None:
             return None
         for by_key in list(profile.objects.values()):
             for obj in list(by_key.values()):
-                self.remove_object(obj)
+                self.remove_object(obj, reason)
         del self.profiles[profile_id]
         for key_name, values in list(profile.keys.items()):
             for value in list(values):
@@ -324,6 +331,9 @@ class ProfileStore:
         for key_name, derived_values in self.derived.pop(profile_id, {}).items():
             for value in derived_values:
                 self._index_discard(key_name, value, profile_id)
+        self.on_change(
+            Change(events.PROFILE_REMOVED, profile_id, reason=reason, before=profile.to_dict())
+        )
         return profile
 
     # -- explicit keys --------------------------------------------------------------
@@ -366,8 +376,21 @@ class ProfileStore:
             heapq.heappush(
                 self._expiry, (obj.expires_at, next(self._tiebreak), "object", obj.unique_key)
             )
+        self.on_change(Change(events.OBJECT_ADDED, obj.profile_id, obj))
 
-    def remove_object(self, obj: ProfileObject) -> None:
+    def move_object(self, obj: ProfileObject, profile: Profile) -> None:
+        """Re-home an object on another profile (a merge), as a removal and an addition."""
+        old = self.profiles.get(obj.profile_id or "")
+        if old is not None:
+            old.objects.get(obj.object_type, {}).pop(obj.unique_key, None)
+            if not old.objects.get(obj.object_type):
+                old.objects.pop(obj.object_type, None)
+        self.on_change(Change(events.OBJECT_REMOVED, obj.profile_id, obj, reason="MERGED"))
+        obj.profile_id = profile.profile_id
+        profile.objects.setdefault(obj.object_type, {})[obj.unique_key] = obj
+        self.on_change(Change(events.OBJECT_ADDED, obj.profile_id, obj, reason="MERGED"))
+
+    def remove_object(self, obj: ProfileObject, reason: str = "DELETED") -> None:
         self.objects_by_unique.pop((obj.object_type, obj.unique_value), None)
         self.objects_by_key.pop(obj.unique_key, None)
         self.unattached.pop(obj.unique_key, None)
@@ -379,6 +402,7 @@ class ProfileStore:
                 profile.objects.pop(obj.object_type, None)
             for key_name, value in obj.owned_keys:
                 self.remove_key(profile, key_name, value, obj.source)
+        self.on_change(Change(events.OBJECT_REMOVED, obj.profile_id, obj, reason=reason))
 
     def find_object(self, unique_key: str) -> ProfileObject | None:
         return self.objects_by_key.get(unique_key)
@@ -420,11 +444,11 @@ class ProfileStore:
                 profile = self.profiles.get(ident)
                 if profile is not None and profile.expires_at == when:
                     on_profile_expired(profile)
-                    self.remove_profile(ident)
+                    self.remove_profile(ident, "EXPIRED")
             else:
                 obj = self.objects_by_key.get(ident)
                 if obj is not None and obj.expires_at == when:
-                    self.remove_object(obj)
+                    self.remove_object(obj, "EXPIRED")
 
     def remove_excess_objects(self, profile: Profile, object_type: str, limit: int | None) -> None:
         """Keep only the ``limit`` newest objects of a type on a profile (MaxProfileObjectCount)."""
@@ -432,7 +456,7 @@ class ProfileStore:
         if limit is not None and len(held) > limit:
             oldest = sorted(held.values(), key=lambda o: (o.ingested_at, o.seq))
             for obj in oldest[: len(held) - limit]:
-                self.remove_object(obj)
+                self.remove_object(obj, "TRIMMED")
 
     def ordered_profiles(self, ids: Iterable[str]) -> list[Profile]:
         found = [self.profiles[i] for i in ids if i in self.profiles]

@@ -1,0 +1,52 @@
+"""One stream of domain changes, published by the profile store.
+
+The store publishes what happened (a profile created, updated or removed; an object
+added or removed) and never imports the families that react to it. Each family that
+keeps derived state (calculated attributes, segment subscriptions, event streams,
+triggers, matching, statistics) subscribes in its own module with :func:`subscribe`.
+Subscribers run inside the call that made the change, under the backend's lock, after
+the call validated everything: a failed call publishes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .domains import Domain
+    from .store import ProfileObject
+
+PROFILE_CREATED = "profile.created"
+PROFILE_UPDATED = "profile.updated"
+PROFILE_REMOVED = "profile.removed"
+OBJECT_ADDED = "object.added"
+OBJECT_REMOVED = "object.removed"
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str
+    profile_id: str | None
+    obj: ProfileObject | None = None
+    #: why a profile or object went: DELETED, MERGED, EXPIRED, REPLACED, TRIMMED
+    reason: str | None = None
+    #: the state of the profile before the change, for removals ({} when unknown)
+    before: dict[str, Any] | None = None
+
+
+Subscriber = Callable[["Domain", Change], None]
+_subscribers: list[Subscriber] = []
+
+
+def subscribe(subscriber: Subscriber) -> Subscriber:
+    """Register a family's reaction to changes (usable as a decorator)."""
+    if subscriber not in _subscribers:
+        _subscribers.append(subscriber)
+    return subscriber
+
+
+def publish(domain: Domain, change: Change) -> None:
+    for subscriber in _subscribers:
+        subscriber(domain, change)
