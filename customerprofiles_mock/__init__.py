@@ -7,6 +7,7 @@ mock is started) and registers the service with moto, so ``moto.mock_aws`` serve
 from __future__ import annotations
 
 from .activation import MockCustomerProfiles, NetworkBlockedError, mock_customerprofiles
+from .effects import Outbox
 from .exceptions import (
     AccessDeniedException,
     BadRequestException,
@@ -19,6 +20,17 @@ from .state import MockBackends
 
 __version__ = "0.1.0"
 
+
+def outbox(region: str | None = None, account_id: str | None = None) -> Outbox:
+    """What the mock sent to S3, Kinesis and SQS in one account and region.
+
+    Kept whether or not ``moto.mock_aws`` is active (under it, the same effects also land
+    in moto's services). Defaults: ``AWS_DEFAULT_REGION`` (else us-east-1), moto's
+    default account.
+    """
+    return MockBackends().backend(region, account_id).outbox
+
+
 __all__ = [
     "AccessDeniedException",
     "BadRequestException",
@@ -27,9 +39,11 @@ __all__ = [
     "MockBackends",
     "MockCustomerProfiles",
     "NetworkBlockedError",
+    "Outbox",
     "ResourceNotFoundException",
     "ThrottlingException",
     "__version__",
     "customerprofiles_backends",
     "mock_customerprofiles",
+    "outbox",
 ]

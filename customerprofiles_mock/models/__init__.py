@@ -11,6 +11,7 @@ import threading
 from moto.core.base_backend import BackendDict
 
 from .base import CoreBackend
+from .calculated_attributes import CalculatedAttributesMixin
 from .detect import DetectMixin
 from .domains import DomainsMixin
 from .history import HistoryMixin
@@ -20,6 +21,8 @@ from .object_types import ObjectTypesMixin
 from .objects import ObjectsMixin
 from .profiles import ProfilesMixin
 from .search import SearchMixin
+from .segments import SegmentsMixin
+from .subscriptions import SubscriptionsMixin
 from .tagging import TaggingMixin
 
 
@@ -34,6 +37,9 @@ class CustomerProfilesBackend(
     ObjectTypesMixin,
     ObjectsMixin,
     DetectMixin,
+    CalculatedAttributesMixin,
+    SegmentsMixin,
+    SubscriptionsMixin,
     CoreBackend,
 ):
     """All Customer Profiles state of one account in one region."""

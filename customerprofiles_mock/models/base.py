@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from moto.core.base_backend import BaseBackend
 
+from ..effects import Outbox
 from ..exceptions import ResourceNotFoundException
 
 if TYPE_CHECKING:
@@ -22,6 +23,8 @@ class CoreBackend(BaseBackend):
         self.domains: dict[str, Domain] = {}
         #: Held by the dispatcher for each whole call, so calls are atomic to each other.
         self.lock = threading.RLock()
+        #: What this account and region sent to S3, Kinesis and SQS (see effects.py).
+        self.outbox = Outbox()
 
     def arn(self, resource: str) -> str:
         """ARN in the ``profile`` namespace, as the Service Authorization Reference gives it."""

@@ -94,6 +94,7 @@ class Domain:
         self.store.expire(
             lambda p: self.store.record(p.profile_id, "EXPIRED", p.to_dict(), "customer-profiles")
         )
+        events.tick(self)
 
     def stats(self) -> dict[str, int]:
         profile_count = metering = 0

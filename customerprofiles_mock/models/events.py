@@ -50,3 +50,19 @@ def subscribe(subscriber: Subscriber) -> Subscriber:
 def publish(domain: Domain, change: Change) -> None:
     for subscriber in _subscribers:
         subscriber(domain, change)
+
+
+Ticker = Callable[["Domain"], None]
+_tickers: list[Ticker] = []
+
+
+def on_tick(ticker: Ticker) -> Ticker:
+    """Register work that falls due on the mock's clock (schedules), checked on each access."""
+    if ticker not in _tickers:
+        _tickers.append(ticker)
+    return ticker
+
+
+def tick(domain: Domain) -> None:
+    for ticker in _tickers:
+        ticker(domain)

@@ -1,0 +1,102 @@
+"""Effects on other AWS services: S3 objects, Kinesis records, SQS messages.
+
+Where AWS would write to another service (a segment snapshot to S3, an event to a
+Kinesis stream, a failed file to a dead-letter queue), the families call this module.
+Every effect is kept in the account and region's :class:`Outbox`, readable with
+:func:`customerprofiles_mock.outbox`; when ``moto.mock_aws`` is active it is also
+delivered to moto's copy of the service, so a test can read it back with a normal boto3
+client. This is the only module that touches moto's S3, Kinesis and SQS backends.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import moto_bridge
+
+
+@dataclass
+class Outbox:
+    """What the mock sent to other services in one account and region."""
+
+    #: ``s3://bucket/key`` -> body
+    s3: dict[str, bytes] = field(default_factory=dict)
+    #: Kinesis stream ARN -> records ({"PartitionKey": ..., "Data": bytes}), in order
+    kinesis: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: SQS queue URL -> message bodies, in order
+    sqs: dict[str, list[str]] = field(default_factory=dict)
+
+
+class DeliveryError(Exception):
+    """The destination does not exist in moto (only raised while mock_aws is active)."""
+
+
+def split_s3_uri(uri: str) -> tuple[str, str]:
+    """``s3://bucket/some/prefix`` -> (``bucket``, ``some/prefix``)."""
+    rest = uri.removeprefix("s3://")
+    bucket, _, prefix = rest.partition("/")
+    return bucket, prefix
+
+
+def put_s3_object(outbox: Outbox, account_id: str, uri: str, body: bytes) -> None:
+    """Write an object; under mock_aws a missing bucket raises DeliveryError."""
+    bucket, key = split_s3_uri(uri)
+    if moto_bridge.moto_is_answering():
+        from moto.s3.models import s3_backends
+
+        backend = s3_backends[account_id]["aws"]
+        try:
+            backend.get_bucket(bucket)
+        except Exception as error:  # moto's MissingBucket and friends
+            raise DeliveryError(f"The S3 bucket {bucket} does not exist") from error
+        backend.put_object(bucket, key, body)
+    outbox.s3[uri] = body
+
+
+def kinesis_stream_exists(account_id: str, region: str, stream_arn: str) -> bool:
+    """Whether moto has the stream; always True when mock_aws is not active."""
+    if not moto_bridge.moto_is_answering():
+        return True
+    from moto.kinesis.models import kinesis_backends
+
+    try:
+        kinesis_backends[account_id][region].describe_stream(
+            stream_arn=stream_arn, stream_name=None
+        )
+    except Exception:  # moto's StreamNotFoundError
+        return False
+    return True
+
+
+def put_kinesis_record(
+    outbox: Outbox, account_id: str, region: str, stream_arn: str, data: bytes, partition_key: str
+) -> None:
+    """Append a record; under mock_aws a missing stream raises DeliveryError."""
+    if moto_bridge.moto_is_answering():
+        from moto.kinesis.models import kinesis_backends
+
+        try:
+            stream = kinesis_backends[account_id][region].describe_stream(
+                stream_arn=stream_arn, stream_name=None
+            )
+        except Exception as error:
+            raise DeliveryError(f"The Kinesis stream {stream_arn} does not exist") from error
+        stream.put_record(partition_key, None, base64.b64encode(data).decode())  # type: ignore[arg-type]
+    outbox.kinesis.setdefault(stream_arn, []).append({"PartitionKey": partition_key, "Data": data})
+
+
+def send_sqs_message(
+    outbox: Outbox, account_id: str, region: str, queue_url: str, body: str
+) -> None:
+    """Send a message; under mock_aws a missing queue raises DeliveryError."""
+    if moto_bridge.moto_is_answering():
+        from moto.sqs.models import sqs_backends
+
+        name = queue_url.rstrip("/").rsplit("/", 1)[-1]
+        try:
+            sqs_backends[account_id][region].send_message(name, body)
+        except Exception as error:  # moto's QueueDoesNotExist
+            raise DeliveryError(f"The SQS queue {queue_url} does not exist") from error
+    outbox.sqs.setdefault(queue_url, []).append(body)

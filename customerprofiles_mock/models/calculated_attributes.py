@@ -1,0 +1,387 @@
+"""Calculated attributes (reference §5): definitions and their per-profile values.
+
+Definitions live in ``domain.collections["calculated-attributes"]`` (taggable by ARN).
+Values are kept current by subscribing to the domain's change stream: every object of a
+definition's type that passes its Filter becomes an entry of the profile's series, and
+leaves it when the object is replaced, moved by a merge, deleted or expired. Reads then
+look at one profile's series only (see ``calc_engine``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from .. import timing
+from ..clock import now
+from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..protocol.pagination import paginate
+from . import events
+from .base import CoreBackend
+from .calc_engine import (
+    Entry,
+    Expression,
+    Series,
+    compute,
+    filter_fields,
+    parse_expression,
+    parse_timestamp,
+    passes,
+)
+from .domains import Domain
+from .mapping import evaluate
+from .store import ProfileObject
+from .templates import template
+
+KIND = "calculated-attributes"
+
+
+@dataclass
+class Definition:
+    name: str
+    arn: str
+    display_name: str | None
+    description: str | None
+    attribute_details: dict[str, Any]
+    expression: Expression
+    statistic: str
+    conditions: dict[str, Any] | None
+    filter: dict[str, Any] | None
+    use_historical_data: bool
+    created_at: datetime
+    last_updated_at: datetime
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def status(self) -> tuple[str, int]:
+        if not self.use_historical_data:
+            return "COMPLETED", 100
+        return timing.CALCULATED_ATTRIBUTE_BACKFILL.status(self.created_at)
+
+    def describe(self) -> dict[str, Any]:
+        status, percent = self.status()
+        readiness = None
+        if self.use_historical_data:
+            message = (
+                "Historical data is included."
+                if status == "COMPLETED"
+                else ("Historical data is being processed.")
+            )
+            readiness = {"ProgressPercentage": percent, "Message": message}
+        return {
+            "CalculatedAttributeName": self.name,
+            "DisplayName": self.display_name,
+            "Description": self.description,
+            "AttributeDetails": self.attribute_details,
+            "Conditions": self.conditions,
+            "Filter": self.filter,
+            "Statistic": self.statistic,
+            "UseHistoricalData": self.use_historical_data,
+            "Status": status,
+            "Readiness": readiness,
+            "CreatedAt": self.created_at,
+            "LastUpdatedAt": self.last_updated_at,
+            "Tags": self.tags,
+        }
+
+
+@dataclass
+class CalcState:
+    """A domain's values: definition -> profile id -> series; type -> definitions."""
+
+    series: dict[str, dict[str, Series]] = field(default_factory=dict)
+    by_type: dict[str, set[str]] = field(default_factory=dict)
+
+
+def _state(domain: Domain) -> CalcState:
+    found: CalcState | None = domain.state.get(KIND)
+    if found is None:
+        found = domain.state[KIND] = CalcState()
+    return found
+
+
+def _type_fields(domain: Domain, type_name: str) -> dict[str, Any] | None:
+    defined = domain.collections["object-types"].get(type_name)
+    if defined is not None:
+        return dict(defined.fields)
+    source = template(type_name)
+    return dict(source.get("Fields", {})) if source else None
+
+
+def _entry(domain: Domain, definition: Definition, obj: ProfileObject) -> Entry | None:
+    """The entry an object contributes, or None when the Filter leaves it out."""
+    fields = _type_fields(domain, obj.object_type) or {}
+    document = json.loads(obj.body)
+    wanted = set(definition.expression.fields) | filter_fields(definition.filter)
+    values = {name: evaluate(fields.get(name, {}).get("Source", ""), document) for name in wanted}
+    if not passes(definition.filter, values):
+        return None
+    stamp = obj.ingested_at
+    source = ((definition.conditions or {}).get("Range") or {}).get("TimestampSource")
+    if source:
+        path = "_source." + source.strip("{}").split(".", 1)[1]
+        raw = _raw(document, path)
+        layout = definition.conditions["Range"].get("TimestampFormat")  # type: ignore[index]
+        stamp = parse_timestamp(raw, layout) or stamp
+    return Entry(stamp.timestamp(), obj.seq, obj.unique_key, definition.expression.evaluate(values))
+
+
+def _raw(document: dict[str, Any], path: str) -> Any:
+    value: Any = document
+    for part in path.split(".")[1:]:
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+@events.subscribe
+def _follow_changes(domain: Domain, change: events.Change) -> None:
+    state: CalcState | None = domain.state.get(KIND)
+    if state is None:
+        return
+    obj = change.obj
+    if change.kind == events.PROFILE_REMOVED:
+        for by_profile in state.series.values():
+            by_profile.pop(change.profile_id or "", None)
+    elif obj is not None and change.profile_id and obj.object_type in state.by_type:
+        definitions = domain.collections[KIND]
+        for name in state.by_type[obj.object_type]:
+            by_profile = state.series.setdefault(name, {})
+            if change.kind == events.OBJECT_REMOVED:
+                if change.profile_id in by_profile:
+                    by_profile[change.profile_id].remove(obj.unique_key)
+                continue
+            definition = definitions[name]
+            if not definition.use_historical_data and obj.ingested_at < definition.created_at:
+                continue
+            entry = _entry(domain, definition, obj)
+            if entry is not None:
+                by_profile.setdefault(change.profile_id, Series()).add(entry)
+
+
+def value_of(
+    domain: Domain,
+    name: str,
+    profile_id: str,
+    override: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """One definition's value for one profile, in the shape the read operations answer."""
+    definition: Definition = domain.collections[KIND][name]
+    series = _state(domain).series.get(name, {}).get(profile_id)
+    result = compute(series, definition.statistic, definition.conditions, override, now())
+    status, _ = definition.status()
+    return {
+        "CalculatedAttributeName": name,
+        "DisplayName": definition.display_name,
+        "IsDataPartial": "false" if status == "COMPLETED" else "true",
+        "Value": result.value,
+        "LastObjectTimestamp": (
+            datetime.fromtimestamp(result.last_timestamp, timezone.utc)
+            if result.last_timestamp is not None
+            else None
+        ),
+    }
+
+
+class CalculatedAttributesMixin(CoreBackend):
+    def _definition(self, domain: Domain, name: str) -> Definition:
+        found: Definition | None = domain.collections[KIND].get(name)
+        if found is None:
+            raise ResourceNotFoundException(
+                f"Calculated attribute definition {name} does not exist in domain {domain.name}."
+            )
+        return found
+
+    @staticmethod
+    def _check_conditions(conditions: dict[str, Any] | None, type_name: str) -> None:
+        spec = (conditions or {}).get("Range") or {}
+        source = spec.get("TimestampSource")
+        if source is not None:
+            parts = source.strip().removeprefix("{").removesuffix("}").split(".", 1)
+            if not (source.startswith("{") and source.endswith("}")) or len(parts) != 2:
+                raise BadRequestException(
+                    f"TimestampSource {source!r} must be written {{{type_name}.path.to.field}}"
+                )
+            if parts[0] != type_name:
+                raise BadRequestException(
+                    f"TimestampSource {source!r} must read the expression's object type {type_name}"
+                )
+        bounds = spec.get("ValueRange")
+        if bounds and bounds["Start"] < bounds["End"]:
+            raise BadRequestException(
+                "Range.ValueRange.Start must be at least End: both count days back from now"
+            )
+        if spec and "Value" not in spec and not bounds:
+            raise BadRequestException("Range needs a Value or a ValueRange")
+        threshold = (conditions or {}).get("Threshold")
+        if threshold and threshold["Operator"] in ("GREATER_THAN", "LESS_THAN"):
+            try:
+                float(threshold["Value"])
+            except ValueError:
+                raise BadRequestException(
+                    f"Threshold value {threshold['Value']!r} must be a number for "
+                    f"{threshold['Operator']}"
+                ) from None
+
+    def create_calculated_attribute_definition(
+        self,
+        domain_name: str,
+        calculated_attribute_name: str,
+        attribute_details: dict[str, Any],
+        statistic: str,
+        display_name: str | None = None,
+        description: str | None = None,
+        conditions: dict[str, Any] | None = None,
+        filter: dict[str, Any] | None = None,
+        use_historical_data: bool | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        domain = self.domain(domain_name)
+        if calculated_attribute_name in domain.collections[KIND]:
+            raise BadRequestException(
+                f"Calculated attribute definition with name {calculated_attribute_name} "
+                "already exists"
+            )
+        expression = parse_expression(attribute_details["Expression"])
+        fields = _type_fields(domain, expression.object_type)
+        if fields is None:
+            raise BadRequestException(
+                f"Object type {expression.object_type} does not exist in domain {domain_name}"
+            )
+        named = {a["Name"] for a in attribute_details["Attributes"]}
+        unknown = sorted((set(expression.fields) | named | filter_fields(filter)) - set(fields))
+        if unknown:
+            raise BadRequestException(
+                f"Object type {expression.object_type} has no field {', '.join(unknown)}"
+            )
+        self._check_conditions(conditions, expression.object_type)
+        stamp = now()
+        definition = Definition(
+            name=calculated_attribute_name,
+            arn=self.arn(f"domains/{domain_name}/{KIND}/{calculated_attribute_name}"),
+            display_name=display_name,
+            description=description,
+            attribute_details=copy.deepcopy(attribute_details),
+            expression=expression,
+            statistic=statistic,
+            conditions=copy.deepcopy(conditions),
+            filter=copy.deepcopy(filter),
+            use_historical_data=bool(use_historical_data),
+            created_at=stamp,
+            last_updated_at=stamp,
+            tags=dict(tags or {}),
+        )
+        domain.collections[KIND][calculated_attribute_name] = definition
+        state = _state(domain)
+        state.by_type.setdefault(expression.object_type, set()).add(calculated_attribute_name)
+        by_profile = state.series.setdefault(calculated_attribute_name, {})
+        if definition.use_historical_data:
+            for obj in domain.store.objects_by_key.values():
+                if obj.object_type == expression.object_type and obj.profile_id:
+                    entry = _entry(domain, definition, obj)
+                    if entry is not None:
+                        by_profile.setdefault(obj.profile_id, Series()).add(entry)
+        return definition.describe()
+
+    def get_calculated_attribute_definition(
+        self, domain_name: str, calculated_attribute_name: str
+    ) -> dict[str, Any]:
+        domain = self.domain(domain_name)
+        return self._definition(domain, calculated_attribute_name).describe()
+
+    def update_calculated_attribute_definition(
+        self,
+        domain_name: str,
+        calculated_attribute_name: str,
+        display_name: str | None = None,
+        description: str | None = None,
+        conditions: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        domain = self.domain(domain_name)
+        definition = self._definition(domain, calculated_attribute_name)
+        if conditions is not None:
+            self._check_conditions(conditions, definition.expression.object_type)
+        if display_name is not None:
+            definition.display_name = display_name
+        if description is not None:
+            definition.description = description
+        if conditions is not None:
+            definition.conditions = copy.deepcopy(conditions)
+            for series in _state(domain).series.get(calculated_attribute_name, {}).values():
+                series.cache.clear()
+        definition.last_updated_at = now()
+        return definition.describe()
+
+    def delete_calculated_attribute_definition(
+        self, domain_name: str, calculated_attribute_name: str
+    ) -> dict[str, Any]:
+        domain = self.domain(domain_name)
+        definition = self._definition(domain, calculated_attribute_name)
+        del domain.collections[KIND][calculated_attribute_name]
+        state = _state(domain)
+        state.series.pop(calculated_attribute_name, None)
+        state.by_type.get(definition.expression.object_type, set()).discard(
+            calculated_attribute_name
+        )
+        return {}
+
+    def list_calculated_attribute_definitions(
+        self, domain_name: str, next_token: str | None = None, max_results: int | None = None
+    ) -> dict[str, Any]:
+        domain = self.domain(domain_name)
+        page, token = paginate(
+            list(domain.collections[KIND].values()), lambda d: d.name, next_token, max_results
+        )
+        return {"Items": [d.describe() for d in page], "NextToken": token}
+
+    def get_calculated_attribute_for_profile(
+        self, domain_name: str, profile_id: str, calculated_attribute_name: str
+    ) -> dict[str, Any]:
+        domain = self.domain(domain_name)
+        self._definition(domain, calculated_attribute_name)
+        self.profile(domain, profile_id)
+        return value_of(domain, calculated_attribute_name, profile_id)
+
+    def list_calculated_attributes_for_profile(
+        self,
+        domain_name: str,
+        profile_id: str,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> dict[str, Any]:
+        domain = self.domain(domain_name)
+        self.profile(domain, profile_id)
+        page, token = paginate(list(domain.collections[KIND]), str, next_token, max_results)
+        return {"Items": [value_of(domain, n, profile_id) for n in page], "NextToken": token}
+
+    def batch_get_calculated_attribute_for_profile(
+        self,
+        domain_name: str,
+        calculated_attribute_name: str,
+        profile_ids: list[str],
+        condition_overrides: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        domain = self.domain(domain_name)
+        self._definition(domain, calculated_attribute_name)
+        spec = (condition_overrides or {}).get("Range")
+        if spec and spec.get("End") is not None and spec["Start"] < spec["End"]:
+            raise BadRequestException("ConditionOverrides.Range.Start must be at least End")
+        values, errors = [], []
+        for profile_id in dict.fromkeys(profile_ids):
+            if profile_id not in domain.profiles:
+                errors.append(
+                    {
+                        "Code": "404",
+                        "Message": f"Profile {profile_id} does not exist.",
+                        "ProfileId": profile_id,
+                    }
+                )
+                continue
+            found = value_of(domain, calculated_attribute_name, profile_id, condition_overrides)
+            values.append({**found, "ProfileId": profile_id})
+        return {
+            "CalculatedAttributeValues": values,
+            "Errors": errors,
+            "ConditionOverrides": condition_overrides,
+        }

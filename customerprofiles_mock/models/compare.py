@@ -1,0 +1,148 @@
+"""The comparison operators shared by calculated-attribute filters, segment dimensions and
+event-trigger conditions (DimensionType / ComparisonOperator in the model).
+
+Values travel as strings; each operator reads them as text, numbers or dates as its name
+says. Text comparisons ignore case [inference]. An absent value matches only EXCLUSIVE
+and NOT_BETWEEN [inference: "none of the values" holds for a profile without the field].
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timezone
+
+Matcher = Callable[[str | None, list[str]], bool]
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d/%m/%Y", "%Y/%m/%d", "%Y%m%d", "%d-%m-%Y")
+
+
+def number(value: str | None) -> float | None:
+    """A string read as a number, or None when it is not one."""
+    if value is None:
+        return None
+    try:
+        parsed = float(value.strip())
+    except (ValueError, AttributeError):
+        return None
+    return parsed if parsed == parsed and parsed not in (float("inf"), float("-inf")) else None
+
+
+def to_date(value: str | None) -> date | None:
+    """ISO dates and timestamps, common day/month layouts, epoch seconds or milliseconds."""
+    if value is None:
+        return None
+    text = value.strip()
+    if re.fullmatch(r"\d{10}(\d{3})?", text):
+        seconds = int(text) / (1000 if len(text) == 13 else 1)
+        return datetime.fromtimestamp(seconds, timezone.utc).date()
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        pass
+    for layout in _DATE_FORMATS:
+        try:
+            return datetime.strptime(text, layout).date()
+        except ValueError:
+            continue
+    return None
+
+
+def as_list(value: str | None) -> list[str]:
+    """A list-valued attribute: a JSON array, else comma-separated text."""
+    if value is None:
+        return []
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, list):
+        return [str(v).lower() for v in parsed]
+    return [part.strip().lower() for part in value.split(",") if part.strip()]
+
+
+def _text(test: Callable[[str, str], bool]) -> Matcher:
+    return lambda actual, values: (
+        actual is not None and any(test(actual.lower(), v.lower()) for v in values)
+    )
+
+
+def _numeric(test: Callable[[float, float], bool]) -> Matcher:
+    def match(actual: str | None, values: list[str]) -> bool:
+        got, want = number(actual), number(values[0]) if values else None
+        return got is not None and want is not None and test(got, want)
+
+    return match
+
+
+def _dated(test: Callable[[date, list[date]], bool], arity: int) -> Matcher:
+    def match(actual: str | None, values: list[str]) -> bool:
+        got = to_date(actual)
+        bounds = [to_date(v) for v in values[:arity]]
+        if got is None or len(bounds) < arity or any(b is None for b in bounds):
+            return False
+        return test(got, [b for b in bounds if b is not None])
+
+    return match
+
+
+def _between(actual: str | None, values: list[str]) -> bool:
+    """Numbers when both bounds and the value are numbers, else dates."""
+    if len(values) < 2:
+        return False
+    got, low, high = number(actual), number(values[0]), number(values[1])
+    if None not in (got, low, high):
+        return low <= got <= high  # type: ignore[operator]
+    return _dated(lambda d, b: b[0] <= d <= b[1], 2)(actual, values)
+
+
+def _equal(actual: str | None, values: list[str]) -> bool:
+    got = number(actual)
+    if got is not None and all(number(v) is not None for v in values):
+        return any(got == number(v) for v in values)
+    return _text(lambda a, v: a == v)(actual, values)
+
+
+OPERATORS: dict[str, Matcher] = {
+    "INCLUSIVE": _text(lambda a, v: a == v),
+    "EXCLUSIVE": lambda actual, values: (
+        actual is None or all(actual.lower() != v.lower() for v in values)
+    ),
+    "CONTAINS": _text(lambda a, v: v in a),
+    "BEGINS_WITH": _text(lambda a, v: a.startswith(v)),
+    "ENDS_WITH": _text(lambda a, v: a.endswith(v)),
+    "EQUAL": _equal,
+    "GREATER_THAN": _numeric(lambda a, v: a > v),
+    "LESS_THAN": _numeric(lambda a, v: a < v),
+    "GREATER_THAN_OR_EQUAL": _numeric(lambda a, v: a >= v),
+    "LESS_THAN_OR_EQUAL": _numeric(lambda a, v: a <= v),
+    "BEFORE": _dated(lambda d, b: d < b[0], 1),
+    "AFTER": _dated(lambda d, b: d > b[0], 1),
+    "ON": _dated(lambda d, b: d == b[0], 1),
+    "BETWEEN": _between,
+    "NOT_BETWEEN": lambda actual, values: not _between(actual, values),
+    "LIST_CONTAINS": lambda actual, values: any(v.lower() in as_list(actual) for v in values),
+    "LIST_CONTAINS_ALL": lambda actual, values: (
+        bool(values) and all(v.lower() in as_list(actual) for v in values)
+    ),
+}
+
+
+def matches(operator: str, actual: str | None, values: list[str]) -> bool:
+    return OPERATORS[operator](actual, values)
+
+
+def combine(kind: str, results: list[bool]) -> bool:
+    """ALL / ANY / NONE over a group's results (also LogicalOperator of triggers)."""
+    if kind == "ANY":
+        return any(results)
+    if kind == "NONE":
+        return not any(results)
+    return all(results)
+
+
+def format_number(value: float) -> str:
+    """Numbers as strings without spurious digits: 3.0 -> "3", 0.1 + 0.2 -> "0.3"."""
+    if value == int(value) and abs(value) < 1e18:
+        return str(int(value))
+    return format(value, ".15g")
