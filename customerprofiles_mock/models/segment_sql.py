@@ -97,11 +97,14 @@ def _prepare(tree: exp.Expression) -> exp.Expression:
     """Pin the clock to the mock's, and turn Spark date helpers into SQLite functions."""
     stamp = now()
 
-    def rewrite(node: exp.Expression) -> exp.Expression:
+    def pin_clock(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.CurrentDate):
             return exp.Literal.string(stamp.date().isoformat())
         if isinstance(node, exp.CurrentTimestamp):
             return exp.Literal.string(stamp.isoformat())
+        return node
+
+    def rewrite(node: exp.Expression) -> exp.Expression:
         if isinstance(node, (exp.TsOrDsAdd, exp.DateAdd, exp.DateSub)):
             unit = node.args.get("unit")
             amount = node.expression
@@ -115,7 +118,7 @@ def _prepare(tree: exp.Expression) -> exp.Expression:
             return exp.Anonymous(this="CP_ADD_MONTHS", expressions=[node.this, node.expression])
         return node
 
-    return tree.transform(rewrite)
+    return tree.transform(pin_clock).transform(rewrite)
 
 
 def compile_query(sql: str) -> str:
@@ -189,13 +192,17 @@ def run(
     columns += [f"{a}_{s}" for a in ADDRESS_FIELDS for s in ADDRESS_SUBFIELDS]
     columns += [f"Attributes_{column(a)}" for a in attributes]
     columns += ["CreatedAt", "LastUpdatedAt"]
+    # A custom attribute no profile has yet is a column of NULLs, not an error.
+    missing = sorted(set(re.findall(r"\bAttributes_\w+", compiled)) - set(columns))
+    columns += missing
+    padding = [None] * len(missing)
     db = _connect()
     try:
         _table(
             db,
             "profiles",
             [(c, "TEXT") for c in columns],
-            [_profile_row(p, attributes) for p in profiles],
+            [_profile_row(p, attributes) + padding for p in profiles],
         )
         for name, (cols, rows) in object_tables.items():
             _table(db, column(name), cols, rows)
