@@ -19,11 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
-import time
-import tracemalloc
-from collections.abc import Callable
 from typing import Any
 
 import boto3
@@ -33,7 +29,16 @@ from moto import mock_aws
 from customerprofiles_mock import mock_customerprofiles
 from customerprofiles_mock.raw import RawResponse
 
-REGION = "us-east-1"
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from harness import (
+    REGION,
+    SCALE_SCENARIOS,
+    fill,
+    interleaved,
+    memory_per_item,
+    scale_scenario,
+)
+
 CANNED_GET_DOMAIN = json.dumps(
     {
         "DomainName": "bench",
@@ -43,27 +48,6 @@ CANNED_GET_DOMAIN = json.dumps(
         "Stats": {"ProfileCount": 0, "MeteringProfileCount": 0, "ObjectCount": 0, "TotalSize": 0},
     }
 ).encode()
-
-
-def per_call(call: Callable[[], Any], calls: int) -> float:
-    """Mean microseconds per call over ``calls`` calls."""
-    start = time.perf_counter()
-    for _ in range(calls):
-        call()
-    return (time.perf_counter() - start) / calls * 1e6
-
-
-def interleaved(
-    scenarios: dict[str, Callable[[], Any]], rounds: int, calls: int
-) -> dict[str, float]:
-    """Median per-call µs of each scenario, the scenarios taking turns every round."""
-    for call in scenarios.values():  # warm caches: compiled validators, parsers, endpoints
-        per_call(call, max(calls // 10, 20))
-    samples: dict[str, list[float]] = {name: [] for name in scenarios}
-    for _ in range(rounds):
-        for name, call in scenarios.items():
-            samples[name].append(per_call(call, calls))
-    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def floor_client() -> Any:
@@ -110,42 +94,12 @@ def report_get_domain(timings: dict[str, float]) -> list[str]:
     ]
 
 
-#: Scale scenarios: name -> function(rounds, calls) returning report lines.
-SCALE_SCENARIOS: dict[str, Callable[[int, int], list[str]]] = {}
-
-
-def scale_scenario(func: Callable[[int, int], list[str]]) -> Callable[[int, int], list[str]]:
-    SCALE_SCENARIOS[func.__name__] = func
-    return func
-
-
-def memory_per_item(build: Callable[[int], Any], count: int) -> float:
-    """Bytes of Python heap allocated per item when ``build(count)`` runs."""
-    tracemalloc.start()
-    before = tracemalloc.get_traced_memory()[0]
-    build(count)
-    after = tracemalloc.get_traced_memory()[0]
-    tracemalloc.stop()
-    return (after - before) / count
-
-
-def _fill(cp: Any, domain: str, count: int, start: int = 0) -> None:
-    for n in range(start, start + count):
-        cp.create_profile(
-            DomainName=domain,
-            FirstName=f"First{n}",
-            LastName="Bench",
-            EmailAddress=f"user{n}@example.com",
-            PhoneNumber=f"+1555{n:07d}",
-        )
-
-
 def _small_and_large_domains() -> Any:
     """A client with domain ``small`` of 100 profiles and ``large`` of 10,000."""
     cp = boto3.client("customer-profiles", region_name=REGION)
     for name, size in (("small", 100), ("large", 10_000)):
         cp.create_domain(DomainName=name, DefaultExpirationDays=365)
-        _fill(cp, name, size)
+        fill(cp, name, size)
     return cp
 
 
@@ -202,8 +156,8 @@ def memory_per_profile(rounds: int, calls: int) -> list[str]:
     with mock_customerprofiles():
         cp = boto3.client("customer-profiles", region_name=REGION)
         cp.create_domain(DomainName="mem", DefaultExpirationDays=365)
-        _fill(cp, "mem", 50)  # warm every cache first
-        per_profile = memory_per_item(lambda count: _fill(cp, "mem", count, 50), 2000)
+        fill(cp, "mem", 50)  # warm every cache first
+        per_profile = memory_per_item(lambda count: fill(cp, "mem", count, 50), 2000)
     return [f"memory per simple profile ≈ {per_profile / 1024:.2f} KiB"]
 
 
@@ -223,6 +177,8 @@ def main() -> int:
     )
     for line in report_get_domain(bench_get_domain(rounds, calls)):
         print(line)
+    import scale_segments  # noqa: F401  (registers its scenarios)
+
     for name, scenario in SCALE_SCENARIOS.items():
         for line in scenario(rounds, calls):
             print(f"{name}: {line}")

@@ -63,6 +63,18 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         )
     for violation in violations:
         terminalreporter.write_line(f"conformance violation: {violation}")
+    from customerprofiles_mock.models import CustomerProfilesBackend
+    from customerprofiles_mock.protocol.model import operations
+
+    unchecked = sorted(
+        name
+        for name, spec in operations().items()
+        if callable(getattr(CustomerProfilesBackend, spec.py_name, None)) and not checked[name]
+    )
+    if checked and unchecked:
+        terminalreporter.write_line(
+            f"conformance: no 2xx response checked for {', '.join(unchecked)}"
+        )
 
 
 def pytest_sessionfinish(session: Any, exitstatus: int) -> None:

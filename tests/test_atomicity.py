@@ -69,8 +69,35 @@ def seeded(cp: Any) -> Any:
     )
     profile_id = cp.create_profile(DomainName="d", FirstName="Bo", Gender="MALE")["ProfileId"]
     cp.add_profile_key(DomainName="d", ProfileId=profile_id, KeyName="k", Values=["v"])
+    cp.create_calculated_attribute_definition(
+        DomainName="d",
+        CalculatedAttributeName="orders",
+        Statistic="COUNT",
+        AttributeDetails={"Attributes": [{"Name": "id"}], "Expression": "{Order.id}"},
+    )
+    cp.create_segment_definition(
+        DomainName="d",
+        SegmentDefinitionName="bos",
+        DisplayName="Bos",
+        SegmentGroups=BOS,
+    )
     cp.seeded_profile = profile_id
     return cp
+
+
+BOS = {
+    "Groups": [
+        {
+            "Dimensions": [
+                {
+                    "ProfileAttributes": {
+                        "FirstName": {"DimensionType": "INCLUSIVE", "Values": ["Bo"]}
+                    }
+                }
+            ]
+        }
+    ]
+}
 
 
 FAILING_CALLS: dict[str, Callable[[Any], Any]] = {
@@ -150,14 +177,64 @@ FAILING_CALLS: dict[str, Callable[[Any], Any]] = {
     "detect: not json": lambda cp: cp.detect_profile_object_type(
         DomainName="d", Objects=["[1, 2]"]
     ),
+    "calculated: duplicate": lambda cp: cp.create_calculated_attribute_definition(
+        DomainName="d",
+        CalculatedAttributeName="orders",
+        Statistic="SUM",
+        AttributeDetails={"Attributes": [{"Name": "id"}], "Expression": "{Order.id}"},
+    ),
+    "calculated: unknown field": lambda cp: cp.create_calculated_attribute_definition(
+        DomainName="d",
+        CalculatedAttributeName="other",
+        Statistic="SUM",
+        AttributeDetails={"Attributes": [{"Name": "total"}], "Expression": "{Order.total}"},
+        UseHistoricalData=True,
+    ),
+    "calculated: bad range": lambda cp: cp.update_calculated_attribute_definition(
+        DomainName="d",
+        CalculatedAttributeName="orders",
+        DisplayName="changed",
+        Conditions={"Range": {"ValueRange": {"Start": 1, "End": 5}, "Unit": "DAYS"}},
+    ),
+    "segments: duplicate": lambda cp: cp.create_segment_definition(
+        DomainName="d", SegmentDefinitionName="bos", DisplayName="x", SegmentGroups=BOS
+    ),
+    "segments: missing source": lambda cp: cp.create_segment_definition(
+        DomainName="d",
+        SegmentDefinitionName="new",
+        DisplayName="x",
+        SegmentGroups={"Groups": [{"SourceSegments": [{"SegmentDefinitionName": "nope"}]}]},
+    ),
+    "segments: sql without data store": lambda cp: cp.create_segment_estimate(
+        DomainName="d", SegmentSqlQuery="SELECT ProfileId FROM profiles"
+    ),
+    "segments: snapshot to a non-S3 URI": lambda cp: cp.create_segment_snapshot(
+        DomainName="d", SegmentDefinitionName="bos", DataFormat="CSV", DestinationUri="ftp://x"
+    ),
+    "subscriptions: unknown segment": lambda cp: cp.put_segment_subscription(
+        DomainName="d", SegmentDefinitionName="nope"
+    ),
+    "streams: not a Kinesis ARN": lambda cp: cp.associate_stream_for_segments(
+        DomainName="d",
+        DestinationArn="arn:aws:sqs:us-east-1:123456789012:q",
+        DestinationRoleArn="arn:aws:iam::123456789012:role/r",
+    ),
+}
+
+
+#: Families whose operations an older botocore may not model.
+NEWER_OPERATIONS = {
+    "batch": "BatchPutProfileObject",
+    "subscriptions": "PutSegmentSubscription",
+    "streams": "AssociateStreamForSegments",
 }
 
 
 @pytest.mark.parametrize(
     "case",
     [
-        pytest.param(case, marks=requires_operations("BatchPutProfileObject"))
-        if case.startswith("batch")
+        pytest.param(case, marks=requires_operations(NEWER_OPERATIONS[case.split(":")[0]]))
+        if case.split(":")[0] in NEWER_OPERATIONS
         else case
         for case in sorted(FAILING_CALLS)
     ],

@@ -19,3 +19,14 @@ def test_ingestion_pipeline_example() -> None:
     assert result["orders_on_main"] == 3
     assert result["merged_found_main"] is True
     assert result["failed_items"] == ["4"]
+
+
+BIG_SPENDERS = EXAMPLE.parent / "big_spenders.py"
+
+
+def test_big_spenders_example() -> None:
+    result = runpy.run_path(str(BIG_SPENDERS))["run"]()
+    assert result["spend"] == {"Ana": "550", "Bo": "80", "Cy": "600"}
+    assert result["members"] == {"Ana", "Cy"}
+    assert result["status"] == "COMPLETED"
+    assert result["exported"] == ["Cy", "Ana"]  # SegmentSort: spend, highest first

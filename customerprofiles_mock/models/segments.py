@@ -439,7 +439,7 @@ class SegmentsMixin(CoreBackend):
 
     def get_segment_estimate(self, domain_name: str, estimate_id: str) -> dict[str, Any]:
         domain = self.domain(domain_name)
-        estimate = segment_state(domain).estimates.get(estimate_id)
+        estimate = domain.state[STATE].estimates.get(estimate_id) if STATE in domain.state else None
         if estimate is None:
             raise ResourceNotFoundException(f"Segment estimate {estimate_id} does not exist.")
         status, _ = timing.SEGMENT_ESTIMATE.status(estimate.started)
@@ -492,7 +492,9 @@ class SegmentsMixin(CoreBackend):
     ) -> dict[str, Any]:
         domain = self.domain(domain_name)
         self._segment(domain, segment_definition_name)
-        snapshot = segment_state(domain).snapshots.get((segment_definition_name, snapshot_id))
+        snapshot = segment_state(domain).snapshots.get(
+            (segment_definition_name, snapshot_id)
+        )  # segment exists, so its state does
         if snapshot is None:
             raise ResourceNotFoundException(f"Segment snapshot {snapshot_id} does not exist.")
         status, _ = timing.SEGMENT_SNAPSHOT.status(snapshot.started)

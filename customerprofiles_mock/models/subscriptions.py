@@ -65,6 +65,12 @@ def _state(domain: Domain) -> SubscriptionState:
     return found
 
 
+def _existing(domain: Domain) -> SubscriptionState:
+    """The domain's state for reads: an empty one (not stored) when there is none yet."""
+    found: SubscriptionState | None = domain.state.get(STATE)
+    return found if found is not None else SubscriptionState()
+
+
 def _interval(schedule: dict[str, Any]) -> timedelta:
     return timedelta(hours=schedule.get("Interval", 24))
 
@@ -161,7 +167,7 @@ segments.SEGMENT_DELETED.append(_forget)
 
 class SubscriptionsMixin(CoreBackend):
     def _subscription(self, domain: Domain, name: str) -> Subscription:
-        found = _state(domain).subscriptions.get(name)
+        found = _existing(domain).subscriptions.get(name)
         if found is None:
             raise ResourceNotFoundException(
                 f"Segment definition {name} has no subscription in domain {domain.name}."
@@ -254,23 +260,24 @@ class SubscriptionsMixin(CoreBackend):
         self, domain_name: str, destination_arn: str, destination_role_arn: str
     ) -> dict[str, Any]:
         domain = self.domain(domain_name)
-        state = _state(domain)
-        if state.stream is not None and state.stream.disassociated_at is None:
-            raise BadRequestException(
-                f"Domain {domain_name} already has a segment stream: disassociate it first"
-            )
         if not destination_arn.startswith(_KINESIS_ARN) or ":stream/" not in destination_arn:
             raise BadRequestException(
                 f"DestinationArn {destination_arn!r} must be a Kinesis stream ARN "
                 "(arn:aws:kinesis:<region>:<account>:stream/<name>)"
             )
+        current = _existing(domain).stream
+        if current is not None and current.disassociated_at is None:
+            raise BadRequestException(
+                f"Domain {domain_name} already has a segment stream: disassociate it first"
+            )
+        state = _state(domain)
         state.sink = (self.outbox, self.account_id, self.region_name)
         state.stream = Stream(destination_arn, destination_role_arn, now())
         return {}
 
     def get_stream_for_segments(self, domain_name: str) -> dict[str, Any]:
         domain = self.domain(domain_name)
-        state = _state(domain)
+        state = _existing(domain)
         stream = state.stream
         if stream is None:
             raise ResourceNotFoundException(f"Domain {domain_name} has no segment stream.")
@@ -310,7 +317,7 @@ class SubscriptionsMixin(CoreBackend):
 
     def disassociate_stream_for_segments(self, domain_name: str) -> dict[str, Any]:
         domain = self.domain(domain_name)
-        stream = _state(domain).stream
+        stream = _existing(domain).stream
         if stream is None or stream.disassociated_at is not None:
             raise ResourceNotFoundException(f"Domain {domain_name} has no segment stream.")
         stream.disassociated_at = now()

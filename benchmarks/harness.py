@@ -1,0 +1,66 @@
+"""What every benchmark scenario shares: timing loops and the scenario registry.
+
+Scenarios run interleaved in rounds and report medians, so machine noise hits every
+scenario alike; the figures that matter are ratios measured in one run.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from typing import Any
+
+REGION = "us-east-1"
+
+
+def per_call(call: Callable[[], Any], calls: int) -> float:
+    """Mean microseconds per call over ``calls`` calls."""
+    start = time.perf_counter()
+    for _ in range(calls):
+        call()
+    return (time.perf_counter() - start) / calls * 1e6
+
+
+def interleaved(
+    scenarios: dict[str, Callable[[], Any]], rounds: int, calls: int
+) -> dict[str, float]:
+    """Median per-call µs of each scenario, the scenarios taking turns every round."""
+    for call in scenarios.values():  # warm caches: compiled validators, parsers, endpoints
+        per_call(call, max(calls // 10, 20))
+    samples: dict[str, list[float]] = {name: [] for name in scenarios}
+    for _ in range(rounds):
+        for name, call in scenarios.items():
+            samples[name].append(per_call(call, calls))
+    return {name: statistics.median(values) for name, values in samples.items()}
+
+
+#: Scale scenarios: name -> function(rounds, calls) returning report lines.
+SCALE_SCENARIOS: dict[str, Callable[[int, int], list[str]]] = {}
+
+
+def scale_scenario(func: Callable[[int, int], list[str]]) -> Callable[[int, int], list[str]]:
+    SCALE_SCENARIOS[func.__name__] = func
+    return func
+
+
+def memory_per_item(build: Callable[[int], Any], count: int) -> float:
+    """Bytes of Python heap allocated per item when ``build(count)`` runs."""
+    tracemalloc.start()
+    before = tracemalloc.get_traced_memory()[0]
+    build(count)
+    after = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    return (after - before) / count
+
+
+def fill(cp: Any, domain: str, count: int, start: int = 0) -> None:
+    for n in range(start, start + count):
+        cp.create_profile(
+            DomainName=domain,
+            FirstName=f"First{n}",
+            LastName="Bench",
+            EmailAddress=f"user{n}@example.com",
+            PhoneNumber=f"+1555{n:07d}",
+        )
