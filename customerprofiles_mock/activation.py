@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import re
 import threading
 import unittest
 from collections.abc import Callable, Mapping
@@ -42,6 +43,42 @@ class _State:
 
     lock = threading.RLock()
     depth = 0
+    http: Any = None  # the ``responses`` mock serving upload URLs to ``requests``
+
+
+#: URLs this package hands out for plain HTTP (upload jobs' GetUploadJobPath).
+_SERVED_URLS = re.compile(
+    r"https?://profile\.[^/]+\.amazonaws\.com(\.cn)?/_customerprofiles_mock/.*"
+)
+_LOOPBACK_URLS = re.compile(r"https?://(127\.|localhost|\[::1\])")
+
+
+def _serve_http(request: Any) -> tuple[int, dict[str, str], bytes]:
+    body = request.body.encode() if isinstance(request.body, str) else request.body or b""
+    return handle(request.method, request.url, dict(request.headers), body)
+
+
+def _start_http() -> None:
+    """Serve upload URLs to ``requests`` in-process, as moto serves its URLs under mock_aws.
+
+    Other requests made with ``requests`` reach loopback only: anything else is refused
+    (``requests.ConnectionError``), so nothing leaves the process while the mock is on.
+    """
+    import responses
+
+    http = responses.RequestsMock(assert_all_requests_are_fired=False)
+    for method in ("PUT", "POST", "GET"):
+        http.add_callback(method, _SERVED_URLS, callback=_serve_http)
+    http.add_passthru(_LOOPBACK_URLS)
+    http.start()
+    _State.http = http
+
+
+def _stop_http() -> None:
+    if _State.http is not None:
+        _State.http.stop()
+        _State.http.reset()
+        _State.http = None
 
 
 def _host(url: str) -> str:
@@ -147,6 +184,8 @@ class MockCustomerProfiles:
                 # boto3's default session caches credentials; a fresh one sees the fakes.
                 self._session = _mock.patch("boto3.DEFAULT_SESSION", None)
                 self._session.start()
+                if not moto_bridge.moto_is_answering():  # else moto's interception serves
+                    _start_http()
                 # Inside an active mock_aws the state is moto's activation's: keep it.
                 if reset_state and not moto_bridge.moto_is_answering():
                     reset()
@@ -157,6 +196,7 @@ class MockCustomerProfiles:
                 raise RuntimeError("mock_customerprofiles.stop() called before start()")
             _State.depth -= 1
             if _State.depth == 0:
+                _stop_http()
                 if self._session is not None:
                     self._session.stop()
                     self._session = None

@@ -1,4 +1,5 @@
-"""Effects on other AWS services: S3 objects, Kinesis records, SQS messages.
+"""Effects on other AWS services (S3 objects, Kinesis records, SQS messages), and the
+event-trigger firings that would reach Amazon Connect.
 
 Where AWS would write to another service (a segment snapshot to S3, an event to a
 Kinesis stream, a failed file to a dead-letter queue), the families call this module.
@@ -11,6 +12,7 @@ client. This is the only module that touches moto's S3, Kinesis and SQS backends
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,6 +29,9 @@ class Outbox:
     kinesis: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     #: SQS queue URL -> message bodies, in order
     sqs: dict[str, list[str]] = field(default_factory=dict)
+    #: every event-trigger firing: EventTriggerName, DomainName, ProfileId,
+    #: ObjectTypeName, ProfileObjectUniqueKey, FiredAt
+    event_triggers: list[dict[str, Any]] = field(default_factory=list)
 
 
 class DeliveryError(Exception):
@@ -53,6 +58,32 @@ def put_s3_object(outbox: Outbox, account_id: str, uri: str, body: bytes) -> Non
             raise DeliveryError(f"The S3 bucket {bucket} does not exist") from error
         backend.put_object(bucket, key, body)
     outbox.s3[uri] = body
+
+
+def s3_objects(
+    account_id: str, bucket: str, prefix: str
+) -> list[tuple[str, str, Callable[[], bytes]]]:
+    """(key, etag, body reader) of moto's objects under a prefix; [] when mock_aws is off
+    or the bucket does not exist (nothing else holds S3 objects)."""
+    if not moto_bridge.moto_is_answering():
+        return []
+    from moto.s3.models import s3_backends
+
+    try:
+        found = s3_backends[account_id]["aws"].get_bucket(bucket)
+    except Exception:  # moto's MissingBucket
+        return []
+    objects: list[tuple[str, str, Callable[[], bytes]]] = []
+    for key_name in list(found.keys):
+        if key_name.startswith(prefix):
+            key = found.keys[key_name]
+            if key is not None and hasattr(key, "value"):
+                objects.append((key_name, str(key.etag), _reader(key)))
+    return objects
+
+
+def _reader(key: Any) -> Callable[[], bytes]:
+    return lambda: bytes(key.value)
 
 
 def kinesis_stream_exists(account_id: str, region: str, stream_arn: str) -> bool:

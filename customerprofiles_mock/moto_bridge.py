@@ -18,7 +18,8 @@ from urllib.parse import unquote
 
 from moto.core import DEFAULT_ACCOUNT_ID
 
-from .protocol.dispatch import Response, handle
+from .protocol.context import Response
+from .protocol.dispatch import handle
 
 SERVICE = "customerprofiles"
 URL_BASES = [r"https?://profile\.(.+)\.amazonaws\.com(\.cn)?"]
@@ -137,8 +138,11 @@ def _show_on_dashboard() -> None:
 
 
 def _is_customer_profiles_path(method: str, path: str) -> bool:
+    from .protocol.context import raw_routes
     from .protocol.router import route
 
+    if any(path.startswith(prefix) for prefix in raw_routes):
+        return True
     if path.startswith("/tags/"):
         return ":profile:" in unquote(path)
     return route(method, path) is not None

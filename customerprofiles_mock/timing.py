@@ -45,3 +45,8 @@ CALCULATED_ATTRIBUTE_BACKFILL = Schedule((("PREPARING", 5), ("IN_PROGRESS", 55))
 SEGMENT_ESTIMATE = Schedule((("RUNNING", 2),), "SUCCEEDED")
 SEGMENT_SNAPSHOT = Schedule((("IN_PROGRESS", 2),), "COMPLETED")
 SEGMENT_SUBSCRIPTION = Schedule((("STARTING", 2),), "RUNNING")
+#: An integration workflow waits, then runs one step per batch.
+WORKFLOW_START = Schedule((("NOT_STARTED", 2),), "IN_PROGRESS")
+WORKFLOW_STEP = Schedule((("IN_PROGRESS", 2),), "COMPLETE")
+#: A started upload job ingests its file, then reports its result.
+UPLOAD_JOB = Schedule((("IN_PROGRESS", 2),), "DONE")

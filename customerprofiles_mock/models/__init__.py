@@ -14,8 +14,11 @@ from .base import CoreBackend
 from .calculated_attributes import CalculatedAttributesMixin
 from .detect import DetectMixin
 from .domains import DomainsMixin
+from .event_streams import EventStreamsMixin
+from .event_triggers import EventTriggersMixin
 from .history import HistoryMixin
 from .ingestion import IngestionMixin
+from .layouts import LayoutsMixin
 from .merge import MergeMixin
 from .object_types import ObjectTypesMixin
 from .objects import ObjectsMixin
@@ -24,9 +27,12 @@ from .search import SearchMixin
 from .segments import SegmentsMixin
 from .subscriptions import SubscriptionsMixin
 from .tagging import TaggingMixin
+from .upload_jobs import UploadJobsMixin
+from .workflows import WorkflowsMixin
 
 
 class CustomerProfilesBackend(
+    WorkflowsMixin,
     DomainsMixin,
     TaggingMixin,
     ProfilesMixin,
@@ -40,6 +46,10 @@ class CustomerProfilesBackend(
     CalculatedAttributesMixin,
     SegmentsMixin,
     SubscriptionsMixin,
+    EventStreamsMixin,
+    EventTriggersMixin,
+    UploadJobsMixin,
+    LayoutsMixin,
     CoreBackend,
 ):
     """All Customer Profiles state of one account in one region."""

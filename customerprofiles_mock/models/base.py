@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from moto.core.base_backend import BaseBackend
@@ -15,6 +16,10 @@ if TYPE_CHECKING:
     from .store import Profile
 
 
+#: Work a family does before each call is answered (e.g. reading new files from S3).
+BEFORE_CALL: list[Callable[[CoreBackend], None]] = []
+
+
 class CoreBackend(BaseBackend):
     """State of one account in one region; families add operations as mixins."""
 
@@ -25,6 +30,11 @@ class CoreBackend(BaseBackend):
         self.lock = threading.RLock()
         #: What this account and region sent to S3, Kinesis and SQS (see effects.py).
         self.outbox = Outbox()
+
+    def before_call(self) -> None:
+        """Run by the dispatcher, under the lock, before every operation."""
+        for hook in BEFORE_CALL:
+            hook(self)
 
     def arn(self, resource: str) -> str:
         """ARN in the ``profile`` namespace, as the Service Authorization Reference gives it."""

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..clock import now
+from ..effects import Outbox
 from ..exceptions import BadRequestException
 from ..protocol.pagination import paginate
 from . import events
@@ -84,6 +85,8 @@ class Domain:
 
     #: Derived state families keep per domain (aggregates, memberships, ...), by family.
     state: dict[str, Any] = field(default_factory=dict)
+    #: Where effects on other services go: (outbox, account id, region) of the backend.
+    sink: tuple[Outbox, str, str] | None = None
 
     def __post_init__(self) -> None:
         self.store = ProfileStore(self.profiles)
@@ -208,6 +211,7 @@ class DomainsMixin(CoreBackend):
             tags=dict(tags or {}),
             created_at=stamp,
             last_updated_at=stamp,
+            sink=(self.outbox, self.account_id, self.region_name),
         )
         self.domains[domain_name] = domain
         return domain.to_dict()

@@ -54,8 +54,6 @@ class Stream:
 class SubscriptionState:
     subscriptions: dict[str, Subscription] = field(default_factory=dict)
     stream: Stream | None = None
-    #: where this domain's records go: (outbox, account, region) of its backend
-    sink: tuple[effects.Outbox, str, str] | None = None
 
 
 def _state(domain: Domain) -> SubscriptionState:
@@ -87,9 +85,9 @@ def _record(
     entry = {"ProfileId": profile_id, "UpdatedAt": at, "EventType": kind, "Event": event}
     sub.events.append(entry)
     stream = state.stream
-    if stream is None or stream.disassociated_at is not None or state.sink is None:
+    if stream is None or stream.disassociated_at is not None or domain.sink is None:
         return
-    outbox, account_id, region = state.sink
+    outbox, account_id, region = domain.sink
     data = json.dumps(
         {
             "DomainName": domain.name,
@@ -191,7 +189,6 @@ class SubscriptionsMixin(CoreBackend):
         domain = self.domain(domain_name)
         segment = self._segment_named(domain, segment_definition_name)
         state = _state(domain)
-        state.sink = (self.outbox, self.account_id, self.region_name)
         schedule = {**DEFAULT_SCHEDULE, **(schedule_configuration or {})}
         stamp = now()
         sub = state.subscriptions.get(segment_definition_name)
@@ -271,7 +268,6 @@ class SubscriptionsMixin(CoreBackend):
                 f"Domain {domain_name} already has a segment stream: disassociate it first"
             )
         state = _state(domain)
-        state.sink = (self.outbox, self.account_id, self.region_name)
         state.stream = Stream(destination_arn, destination_role_arn, now())
         return {}
 

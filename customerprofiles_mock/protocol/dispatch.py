@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import uuid
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, unquote
@@ -24,17 +23,16 @@ from ..exceptions import (
     ResourceNotFoundException,
 )
 from ..models import backend_for
+from .context import Response, error_response, headers_for, raw_routes, request_base
 from .model import OperationSpec, operations
 from .router import route
 from .validator import summarize
 
-Response = tuple[int, dict[str, str], bytes]
 #: Called with (spec, request params, wire output) after every successful call.
 Observer = Callable[[OperationSpec, dict[str, Any], dict[str, Any]], None]
 
 MAX_BODY_BYTES = 16 * 1024 * 1024
 DEFAULT_REGION = "us-east-1"
-_JSON = "application/json"
 observers: list[Observer] = []
 
 
@@ -138,16 +136,6 @@ def parse_params(
     return params
 
 
-def _headers(**extra: str) -> dict[str, str]:
-    """AWS sends a fresh request id with every answer, errors included."""
-    return {"Content-Type": _JSON, "x-amzn-RequestId": str(uuid.uuid4()), **extra}
-
-
-def error_response(error: CustomerProfilesError) -> Response:
-    headers = _headers(**{"x-amzn-ErrorType": error.code})
-    return error.status, headers, json.dumps({"Message": error.message}).encode()
-
-
 _PAGING = ("NextToken", "MaxResults")
 
 
@@ -198,8 +186,17 @@ def handle(
 ) -> Response:
     """Serve one request. ``spec`` skips routing when the caller already knows the operation."""
     address, _, query = url.partition("?")
+    base = ""
     if "://" in address:
-        address = "/" + address.split("://", 1)[1].partition("/")[2]
+        scheme, _, rest = address.partition("://")
+        host, _, path = rest.partition("/")
+        base, address = f"{scheme}://{host}", "/" + path
+    for prefix, raw_handler in raw_routes.items():
+        if address.startswith(prefix):
+            raw_body = body.encode() if isinstance(body, str) else body or b""
+            return raw_handler(method.upper(), address, query, headers, raw_body)
+    if base:
+        request_base.set(base)
     try:
         spec, labels = _resolve(method, address, spec)
         params = parse_params(spec, labels, query, body)
@@ -218,6 +215,7 @@ def handle(
         # One call at a time per account and region: every call is atomic, and the
         # serializer reads live records, so it runs under the same lock.
         with backend.lock:
+            backend.before_call()
             result = operation(**{spec.kwargs[name]: value for name, value in params.items()})
             out = spec.serializer()(result if result is not None else {})
         if fingerprint is not None and out.get("NextToken"):
@@ -227,7 +225,7 @@ def handle(
             status = int(result.get(spec.status_member) or status)
         for observer in observers:
             observer(spec, params, out)
-        return status, _headers(), json.dumps(out, separators=(",", ":")).encode()
+        return status, headers_for(), json.dumps(out, separators=(",", ":")).encode()
     except CustomerProfilesError as error:
         return error_response(error)
     except Exception as exc:

@@ -1,0 +1,307 @@
+"""Event triggers (reference §8.3, seed 2026-05-28 for the MINUTES unit).
+
+A trigger is evaluated on every ingestion of its object type: its conditions are ORed,
+each condition combines its dimensions with its LogicalOperator, and each dimension ANDs
+its object attributes (read by Source from the raw object, or by FieldName through the
+object type). The SegmentFilter limits firing to that segment's members, and the period
+limits count each profile's earlier firings on the mock's clock. Every firing is kept in
+the outbox (``customerprofiles_mock.outbox().event_triggers``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..clock import now
+from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..protocol.pagination import paginate
+from . import events, segments
+from .base import CoreBackend
+from .compare import combine, matches
+from .domains import Domain
+from .mapping import check_source, evaluate
+
+KIND = "event-triggers"
+STATE = "event-triggers.firings"
+UNITS = {
+    "MINUTES": timedelta(minutes=1),
+    "HOURS": timedelta(hours=1),
+    "DAYS": timedelta(days=1),
+    "WEEKS": timedelta(weeks=1),
+    "MONTHS": timedelta(days=30),  # a month counts as 30 days [inference]
+}
+#: Firings a period allows when it sets neither a maximum nor Unlimited [inference].
+DEFAULT_MAX_INVOCATIONS = 1
+
+
+@dataclass
+class EventTrigger:
+    name: str
+    arn: str
+    object_type: str
+    description: str | None
+    conditions: list[dict[str, Any]]
+    segment_filter: str | None
+    limits: dict[str, Any] | None
+    created_at: datetime
+    last_updated_at: datetime
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "EventTriggerName": self.name,
+            "ObjectTypeName": self.object_type,
+            "Description": self.description,
+            "EventTriggerConditions": self.conditions,
+            "SegmentFilter": self.segment_filter,
+            "EventTriggerLimits": self.limits,
+            "CreatedAt": self.created_at,
+            "LastUpdatedAt": self.last_updated_at,
+            "Tags": self.tags,
+        }
+
+
+def _value(attribute: dict[str, Any], document: dict[str, Any], fields: dict[str, Any]) -> Any:
+    if attribute.get("Source"):
+        return evaluate(attribute["Source"], document)
+    spec = fields.get(attribute.get("FieldName", ""), {})
+    return evaluate(spec.get("Source", ""), document)
+
+
+def conditions_hold(
+    conditions: list[dict[str, Any]], document: dict[str, Any], fields: dict[str, Any]
+) -> bool:
+    """ORed conditions of dimensions (by LogicalOperator) of ANDed attributes."""
+    for condition in conditions:
+        dimensions = [
+            all(
+                matches(a["ComparisonOperator"], _value(a, document, fields), a["Values"])
+                for a in dimension["ObjectAttributes"]
+            )
+            for dimension in condition["EventTriggerDimensions"]
+        ]
+        if combine(condition["LogicalOperator"], dimensions):
+            return True
+    return False
+
+
+def within_limits(limits: dict[str, Any] | None, fired: list[datetime], at: datetime) -> bool:
+    for period in (limits or {}).get("Periods") or []:
+        if period.get("Unlimited"):
+            continue
+        window = UNITS[period["Unit"]] * period["Value"]
+        recent = sum(1 for stamp in fired if at - stamp < window)
+        if recent >= period.get("MaxInvocationsPerProfile", DEFAULT_MAX_INVOCATIONS):
+            return False
+    return True
+
+
+@events.subscribe
+def _evaluate(domain: Domain, change: events.Change) -> None:
+    triggers: dict[str, EventTrigger] = domain.collections[KIND]
+    obj = change.obj
+    if (
+        not triggers
+        or change.kind != events.OBJECT_ADDED
+        or obj is None
+        or change.reason == "MERGED"
+        or change.profile_id is None
+        or domain.sink is None
+    ):
+        return
+    relevant = [t for t in triggers.values() if t.object_type == obj.object_type]
+    if not relevant:
+        return
+    document = json.loads(obj.body)
+    object_type = domain.collections["object-types"].get(obj.object_type)
+    fields = dict(object_type.fields) if object_type is not None else {}
+    profile = domain.profiles.get(change.profile_id)
+    firings: dict[tuple[str, str], list[datetime]] = domain.state.setdefault(STATE, {})
+    stamp = now()
+    for trigger in relevant:
+        if not conditions_hold(trigger.conditions, document, fields):
+            continue
+        if trigger.segment_filter is not None:
+            segment = domain.collections[segments.KIND].get(trigger.segment_filter)
+            if (
+                segment is None
+                or profile is None
+                or not segments.is_member(domain, segment, profile)
+            ):
+                continue
+        fired = firings.setdefault((trigger.name, change.profile_id), [])
+        if not within_limits(trigger.limits, fired, stamp):
+            continue
+        fired.append(stamp)
+        domain.sink[0].event_triggers.append(
+            {
+                "EventTriggerName": trigger.name,
+                "DomainName": domain.name,
+                "ProfileId": change.profile_id,
+                "ObjectTypeName": obj.object_type,
+                "ProfileObjectUniqueKey": obj.unique_key,
+                "FiredAt": stamp,
+            }
+        )
+
+
+class EventTriggersMixin(CoreBackend):
+    def _trigger(self, domain: Domain, name: str) -> EventTrigger:
+        found: EventTrigger | None = domain.collections[KIND].get(name)
+        if found is None:
+            raise ResourceNotFoundException(
+                f"Event trigger {name} does not exist in domain {domain.name}."
+            )
+        return found
+
+    def _check_trigger(
+        self,
+        domain: Domain,
+        object_type_name: str,
+        conditions: list[dict[str, Any]],
+        segment_filter: str | None,
+        limits: dict[str, Any] | None,
+    ) -> None:
+        object_type = domain.collections["object-types"].get(object_type_name)
+        if object_type is None:
+            raise BadRequestException(
+                f"Object type {object_type_name} does not exist in domain {domain.name}"
+            )
+        for condition in conditions:
+            for dimension in condition["EventTriggerDimensions"]:
+                for attribute in dimension["ObjectAttributes"]:
+                    source, name = attribute.get("Source"), attribute.get("FieldName")
+                    if bool(source) == bool(name):
+                        raise BadRequestException(
+                            "Each ObjectAttribute needs exactly one of Source and FieldName"
+                        )
+                    if source:
+                        check_source("ObjectAttributes", source)
+                    elif name not in object_type.fields:
+                        raise BadRequestException(
+                            f"Object type {object_type_name} has no field {name}"
+                        )
+                    if (
+                        attribute["ComparisonOperator"] in ("BETWEEN", "NOT_BETWEEN")
+                        and len(attribute["Values"]) != 2
+                    ):
+                        raise BadRequestException(
+                            f"{attribute['ComparisonOperator']} takes exactly two values"
+                        )
+        if segment_filter is not None and segment_filter not in domain.collections[segments.KIND]:
+            raise BadRequestException(
+                f"SegmentFilter names segment {segment_filter}, which does not exist"
+            )
+        for period in (limits or {}).get("Periods") or []:
+            if period.get("Unlimited") and period.get("MaxInvocationsPerProfile") is not None:
+                raise BadRequestException(
+                    "A period sets either MaxInvocationsPerProfile or Unlimited, not both"
+                )
+
+    def create_event_trigger(
+        self,
+        domain_name: str,
+        event_trigger_name: str,
+        object_type_name: str,
+        event_trigger_conditions: list[dict[str, Any]],
+        description: str | None = None,
+        segment_filter: str | None = None,
+        event_trigger_limits: dict[str, Any] | None = None,
+        tags: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        domain = self.domain(domain_name)
+        if event_trigger_name in domain.collections[KIND]:
+            raise BadRequestException(f"Event trigger {event_trigger_name} already exists")
+        self._check_trigger(
+            domain, object_type_name, event_trigger_conditions, segment_filter, event_trigger_limits
+        )
+        stamp = now()
+        trigger = EventTrigger(
+            name=event_trigger_name,
+            arn=self.arn(f"domains/{domain_name}/{KIND}/{event_trigger_name}"),
+            object_type=object_type_name,
+            description=description,
+            conditions=copy.deepcopy(event_trigger_conditions),
+            segment_filter=segment_filter,
+            limits=copy.deepcopy(event_trigger_limits),
+            created_at=stamp,
+            last_updated_at=stamp,
+            tags=dict(tags or {}),
+        )
+        domain.collections[KIND][event_trigger_name] = trigger
+        return trigger.describe()
+
+    def get_event_trigger(self, domain_name: str, event_trigger_name: str) -> dict[str, Any]:
+        return self._trigger(self.domain(domain_name), event_trigger_name).describe()
+
+    def update_event_trigger(
+        self,
+        domain_name: str,
+        event_trigger_name: str,
+        object_type_name: str | None = None,
+        description: str | None = None,
+        event_trigger_conditions: list[dict[str, Any]] | None = None,
+        segment_filter: str | None = None,
+        event_trigger_limits: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        domain = self.domain(domain_name)
+        trigger = self._trigger(domain, event_trigger_name)
+        self._check_trigger(
+            domain,
+            object_type_name or trigger.object_type,
+            event_trigger_conditions or trigger.conditions,
+            segment_filter if segment_filter is not None else trigger.segment_filter,
+            event_trigger_limits if event_trigger_limits is not None else trigger.limits,
+        )
+        if object_type_name is not None:
+            trigger.object_type = object_type_name
+        if description is not None:
+            trigger.description = description
+        if event_trigger_conditions is not None:
+            trigger.conditions = copy.deepcopy(event_trigger_conditions)
+        if segment_filter is not None:
+            trigger.segment_filter = segment_filter
+        if event_trigger_limits is not None:
+            trigger.limits = copy.deepcopy(event_trigger_limits)
+        trigger.last_updated_at = now()
+        return trigger.describe()
+
+    def delete_event_trigger(self, domain_name: str, event_trigger_name: str) -> dict[str, Any]:
+        domain = self.domain(domain_name)
+        self._trigger(domain, event_trigger_name)
+        users = sorted(
+            uri
+            for uri, integration in domain.collections["integrations"].items()
+            if event_trigger_name in (integration.event_trigger_names or [])
+        )
+        if users:
+            raise BadRequestException(
+                f"Event trigger {event_trigger_name} is used by integration {', '.join(users)}; "
+                "remove it from the integration first"
+            )
+        del domain.collections[KIND][event_trigger_name]
+        return {"Message": f"Event trigger {event_trigger_name} was deleted."}
+
+    def list_event_triggers(
+        self, domain_name: str, next_token: str | None = None, max_results: int | None = None
+    ) -> dict[str, Any]:
+        domain = self.domain(domain_name)
+        page, token = paginate(
+            list(domain.collections[KIND].values()), lambda t: t.name, next_token, max_results
+        )
+        keep = (
+            "ObjectTypeName",
+            "EventTriggerName",
+            "Description",
+            "CreatedAt",
+            "LastUpdatedAt",
+            "Tags",
+        )
+        return {
+            "Items": [{k: v for k, v in t.describe().items() if k in keep} for t in page],
+            "NextToken": token,
+        }
