@@ -9,6 +9,7 @@ once; what fails goes to the domain's dead-letter queue when moto has it.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import csv
 import io
@@ -252,7 +253,8 @@ class IntegrationsMixin(IngestionMixin):
                 "Reason": reason,
             }
         )
-        try:
+        # No such queue in moto: the record is dropped, as AWS could not deliver it either.
+        with contextlib.suppress(effects.DeliveryError):
             effects.send_sqs_message(
                 self.outbox,
                 self.account_id,
@@ -260,8 +262,6 @@ class IntegrationsMixin(IngestionMixin):
                 domain.dead_letter_queue_url,
                 message,
             )
-        except effects.DeliveryError:
-            pass  # no such queue in moto: the record is dropped, as AWS could not deliver it
 
 
 def _poll_s3(backend: CoreBackend) -> None:
