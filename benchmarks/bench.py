@@ -177,7 +177,8 @@ def main() -> int:
     )
     for line in report_get_domain(bench_get_domain(rounds, calls)):
         print(line)
-    import scale_segments  # noqa: F401  (registers its scenarios)
+    import scale_data  # noqa: F401  (registers its scenarios)
+    import scale_segments  # noqa: F401
 
     for name, scenario in SCALE_SCENARIOS.items():
         for line in scenario(rounds, calls):

@@ -13,6 +13,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from .conftest import requires_operations
+from .test_integrations import FLOW
 
 ARN = "arn:aws:profile:us-east-1:123456789012:domains/d"
 
@@ -213,6 +214,49 @@ FAILING_CALLS: dict[str, Callable[[Any], Any]] = {
     ),
     "subscriptions: unknown segment": lambda cp: cp.put_segment_subscription(
         DomainName="d", SegmentDefinitionName="nope"
+    ),
+    "integrations: unknown object type": lambda cp: cp.put_integration(
+        DomainName="d", Uri="s3://b", ObjectTypeName="Nope"
+    ),
+    "integrations: unknown trigger": lambda cp: cp.put_integration(
+        DomainName="d", Uri="s3://b", ObjectTypeName="Order", EventTriggerNames=["nope"]
+    ),
+    "event streams: foreign stream": lambda cp: cp.create_event_stream(
+        DomainName="d", EventStreamName="s", Uri="arn:aws:kinesis:eu-west-1:1:stream/x"
+    ),
+    "event triggers: unknown field": lambda cp: cp.create_event_trigger(
+        DomainName="d",
+        EventTriggerName="t",
+        ObjectTypeName="Order",
+        EventTriggerConditions=[
+            {
+                "LogicalOperator": "ALL",
+                "EventTriggerDimensions": [
+                    {
+                        "ObjectAttributes": [
+                            {"FieldName": "nope", "ComparisonOperator": "EQUAL", "Values": ["1"]}
+                        ]
+                    }
+                ],
+            }
+        ],
+    ),
+    "workflows: unknown object type": lambda cp: cp.create_integration_workflow(
+        DomainName="d",
+        WorkflowType="APPFLOW_INTEGRATION",
+        IntegrationConfig={"AppflowIntegration": {"FlowDefinition": FLOW}},
+        ObjectTypeName="Nope",
+        RoleArn="arn:aws:iam::123456789012:role/r",
+    ),
+    "upload jobs: unique key not a field": lambda cp: cp.create_upload_job(
+        DomainName="d",
+        DisplayName="x",
+        Fields={"email": {"Source": "_source.email", "Target": "_profile.EmailAddress"}},
+        UniqueKey="phone",
+    ),
+    "upload jobs: start unknown": lambda cp: cp.start_upload_job(DomainName="d", JobId="nope"),
+    "layouts: update unknown": lambda cp: cp.update_domain_layout(
+        DomainName="d", LayoutDefinitionName="nope", DisplayName="x"
     ),
     "streams: not a Kinesis ARN": lambda cp: cp.associate_stream_for_segments(
         DomainName="d",

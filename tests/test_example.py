@@ -30,3 +30,11 @@ def test_big_spenders_example() -> None:
     assert result["members"] == {"Ana", "Cy"}
     assert result["status"] == "COMPLETED"
     assert result["exported"] == ["Cy", "Ana"]  # SegmentSort: spend, highest first
+
+
+def test_upload_and_export_example() -> None:
+    result = runpy.run_path(str(EXAMPLE.parent / "upload_and_export.py"))["run"]()
+    assert result["status"] == "SUCCEEDED"
+    assert result["summary"] == {"CreatedRecords": 3, "UpdatedRecords": 0, "FailedRecords": 0}
+    assert result["found"] == ["Bo"]
+    assert result["exported"] == [("CREATED", "Ana"), ("CREATED", "Bo"), ("CREATED", "Cy")]

@@ -276,3 +276,25 @@ def test_moto_dashboard_data_shows_customer_profiles(endpoint: str) -> None:
         p for p in data["Profile"] if p["ProfileId"] == profile_id
     ).items()
     assert [t["name"] for t in data["ObjectTypes"] if t["domain_name"] == "dash"] == ["Calls"]
+
+
+def test_upload_job_over_the_endpoint(endpoint: str) -> None:
+    cp = client(endpoint, region="eu-west-1")
+    cp.create_domain(DomainName="uploads", DefaultExpirationDays=5)
+    job_id = cp.create_upload_job(
+        DomainName="uploads",
+        DisplayName="import",
+        UniqueKey="email",
+        Fields={
+            "email": {"Source": "_source.email", "Target": "_profile.EmailAddress"},
+            "first": {"Source": "_source.first", "Target": "_profile.FirstName"},
+        },
+    )["JobId"]
+    url = cp.get_upload_job_path(DomainName="uploads", JobId=job_id)["Url"]
+    assert url.startswith(endpoint + "/")
+    upload = urllib.request.Request(url, data=b"email,first\nana@x.io,Ana\n", method="PUT")
+    with urllib.request.urlopen(upload, timeout=30) as response:
+        assert response.status == 200
+    cp.start_upload_job(DomainName="uploads", JobId=job_id)
+    found = cp.search_profiles(DomainName="uploads", KeyName="_email", Values=["ana@x.io"])["Items"]
+    assert [p["FirstName"] for p in found] == ["Ana"]

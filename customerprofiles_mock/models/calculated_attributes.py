@@ -10,7 +10,6 @@ look at one profile's series only (see ``calc_engine``).
 from __future__ import annotations
 
 import copy
-import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -113,7 +112,7 @@ def _type_fields(domain: Domain, type_name: str) -> dict[str, Any] | None:
 def _entry(domain: Domain, definition: Definition, obj: ProfileObject) -> Entry | None:
     """The entry an object contributes, or None when the Filter leaves it out."""
     fields = _type_fields(domain, obj.object_type) or {}
-    document = json.loads(obj.body)
+    document = obj.document
     wanted = set(definition.expression.fields) | filter_fields(definition.filter)
     values = {name: evaluate(fields.get(name, {}).get("Source", ""), document) for name in wanted}
     if not passes(definition.filter, values):

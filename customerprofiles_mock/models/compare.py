@@ -8,6 +8,7 @@ and NOT_BETWEEN [inference: "none of the values" holds for a profile without the
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Callable
@@ -128,8 +129,38 @@ OPERATORS: dict[str, Matcher] = {
 }
 
 
+_NUMERIC_TESTS: dict[str, Callable[[float, float], bool]] = {
+    "GREATER_THAN": lambda a, v: a > v,
+    "LESS_THAN": lambda a, v: a < v,
+    "GREATER_THAN_OR_EQUAL": lambda a, v: a >= v,
+    "LESS_THAN_OR_EQUAL": lambda a, v: a <= v,
+}
+
+
+@functools.lru_cache(maxsize=8192)
+def _compiled(operator: str, values: tuple[str, ...]) -> Callable[[str | None], bool]:
+    """One operator with its values, prepared once (lower-cased, parsed as numbers)."""
+    if operator in _NUMERIC_TESTS:
+        want, test = (number(values[0]) if values else None), _NUMERIC_TESTS[operator]
+        if want is None:
+            return lambda _actual: False
+        return lambda actual: (got := number(actual)) is not None and test(got, want)
+    if operator in ("INCLUSIVE", "EXCLUSIVE"):
+        wanted = frozenset(v.lower() for v in values)
+        if operator == "INCLUSIVE":
+            return lambda actual: actual is not None and actual.lower() in wanted
+        return lambda actual: actual is None or actual.lower() not in wanted
+    general, listed = OPERATORS[operator], list(values)
+    return lambda actual: general(actual, listed)
+
+
+def matcher(operator: str, values: list[str]) -> Callable[[str | None], bool]:
+    """The predicate for one operator and its values (prepared once, then cached)."""
+    return _compiled(operator, tuple(values))
+
+
 def matches(operator: str, actual: str | None, values: list[str]) -> bool:
-    return OPERATORS[operator](actual, values)
+    return _compiled(operator, tuple(values))(actual)
 
 
 def combine(kind: str, results: list[bool]) -> bool:

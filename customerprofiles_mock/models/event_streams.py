@@ -64,7 +64,7 @@ def _record(domain: Domain, change: events.Change) -> dict[str, Any] | None:
     elif obj is not None:
         replaced = change.kind == events.OBJECT_ADDED and obj.unique_key in _replacing(domain)
         event_type = "UPDATED" if replaced else EVENT_TYPES.get(change.kind, "DELETED")
-        body = json.loads(obj.body)
+        body = obj.document
     else:
         profile = domain.profiles.get(change.profile_id or "")
         event_type, body = EVENT_TYPES[change.kind], profile.to_dict() if profile else {}

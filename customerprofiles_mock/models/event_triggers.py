@@ -11,7 +11,7 @@ the outbox (``customerprofiles_mock.outbox().event_triggers``).
 from __future__ import annotations
 
 import copy
-import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -21,7 +21,7 @@ from ..exceptions import BadRequestException, ResourceNotFoundException
 from ..protocol.pagination import paginate
 from . import events, segments
 from .base import CoreBackend
-from .compare import combine, matches
+from .compare import combine, matcher
 from .domains import Domain
 from .mapping import check_source, evaluate
 
@@ -50,6 +50,27 @@ class EventTrigger:
     created_at: datetime
     last_updated_at: datetime
     tags: dict[str, str] = field(default_factory=dict)
+    #: (object type record, its last update, trigger's last update) -> prepared check
+    prepared: tuple[Any, Any, Any, Check] | None = field(default=None, repr=False, compare=False)
+
+    def check(self, object_type: Any) -> Check:
+        found = self.prepared
+        updated = getattr(object_type, "last_updated_at", None)
+        if (
+            found is None
+            or found[0] is not object_type
+            or found[1] != updated
+            or found[2] != self.last_updated_at
+        ):
+            fields = dict(object_type.fields) if object_type is not None else {}
+            found = (
+                object_type,
+                updated,
+                self.last_updated_at,
+                compile_conditions(self.conditions, fields),
+            )
+            self.prepared = found
+        return found[3]
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -65,28 +86,47 @@ class EventTrigger:
         }
 
 
-def _value(attribute: dict[str, Any], document: dict[str, Any], fields: dict[str, Any]) -> Any:
-    if attribute.get("Source"):
-        return evaluate(attribute["Source"], document)
-    spec = fields.get(attribute.get("FieldName", ""), {})
-    return evaluate(spec.get("Source", ""), document)
+Check = Callable[[dict[str, Any], dict[str, Any]], bool]
+_MISSING = object()
 
 
-def conditions_hold(
-    conditions: list[dict[str, Any]], document: dict[str, Any], fields: dict[str, Any]
-) -> bool:
-    """ORed conditions of dimensions (by LogicalOperator) of ANDed attributes."""
+def compile_conditions(conditions: list[dict[str, Any]], fields: dict[str, Any]) -> Check:
+    """ORed conditions of dimensions (by LogicalOperator) of ANDed attributes, prepared
+    once per trigger and object type: ``check(document, seen)`` where ``seen`` caches each
+    Source's value for one object, shared by every trigger."""
+    prepared = []
     for condition in conditions:
         dimensions = [
-            all(
-                matches(a["ComparisonOperator"], _value(a, document, fields), a["Values"])
-                for a in dimension["ObjectAttributes"]
-            )
+            [
+                (
+                    attribute.get("Source")
+                    or fields.get(attribute.get("FieldName", ""), {}).get("Source", ""),
+                    matcher(attribute["ComparisonOperator"], attribute["Values"]),
+                )
+                for attribute in dimension["ObjectAttributes"]
+            ]
             for dimension in condition["EventTriggerDimensions"]
         ]
-        if combine(condition["LogicalOperator"], dimensions):
-            return True
-    return False
+        prepared.append((condition["LogicalOperator"], dimensions))
+
+    def check(document: dict[str, Any], seen: dict[str, Any]) -> bool:
+        for logical, dimensions in prepared:
+            results = []
+            for attributes in dimensions:
+                holds = True
+                for source, test in attributes:
+                    value = seen.get(source, _MISSING)
+                    if value is _MISSING:
+                        value = seen[source] = evaluate(source, document)
+                    if not test(value):
+                        holds = False
+                        break
+                results.append(holds)
+            if combine(logical, results):
+                return True
+        return False
+
+    return check
 
 
 def within_limits(limits: dict[str, Any] | None, fired: list[datetime], at: datetime) -> bool:
@@ -98,6 +138,16 @@ def within_limits(limits: dict[str, Any] | None, fired: list[datetime], at: date
         if recent >= period.get("MaxInvocationsPerProfile", DEFAULT_MAX_INVOCATIONS):
             return False
     return True
+
+
+def _horizon(limits: dict[str, Any] | None) -> timedelta | None:
+    """How far back any limited period looks; None when nothing is limited."""
+    windows = [
+        UNITS[p["Unit"]] * p["Value"]
+        for p in (limits or {}).get("Periods") or []
+        if not p.get("Unlimited")
+    ]
+    return max(windows) if windows else None
 
 
 @events.subscribe
@@ -116,14 +166,14 @@ def _evaluate(domain: Domain, change: events.Change) -> None:
     relevant = [t for t in triggers.values() if t.object_type == obj.object_type]
     if not relevant:
         return
-    document = json.loads(obj.body)
+    document = obj.document
     object_type = domain.collections["object-types"].get(obj.object_type)
-    fields = dict(object_type.fields) if object_type is not None else {}
     profile = domain.profiles.get(change.profile_id)
     firings: dict[tuple[str, str], list[datetime]] = domain.state.setdefault(STATE, {})
     stamp = now()
+    seen: dict[str, str | None] = {}
     for trigger in relevant:
-        if not conditions_hold(trigger.conditions, document, fields):
+        if not trigger.check(object_type)(document, seen):
             continue
         if trigger.segment_filter is not None:
             segment = domain.collections[segments.KIND].get(trigger.segment_filter)
@@ -136,7 +186,10 @@ def _evaluate(domain: Domain, change: events.Change) -> None:
         fired = firings.setdefault((trigger.name, change.profile_id), [])
         if not within_limits(trigger.limits, fired, stamp):
             continue
-        fired.append(stamp)
+        horizon = _horizon(trigger.limits)
+        if horizon is not None:  # only firings a limit can still count are kept
+            fired[:] = [f for f in fired if stamp - f < horizon]
+            fired.append(stamp)
         domain.sink[0].event_triggers.append(
             {
                 "EventTriggerName": trigger.name,

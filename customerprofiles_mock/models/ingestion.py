@@ -28,6 +28,7 @@ from typing import Any
 
 from ..clock import now
 from ..exceptions import BadRequestException, CustomerProfilesError
+from . import events
 from .domains import Domain
 from .mapping import (
     KEY_SEPARATOR,
@@ -82,6 +83,7 @@ class Plan:
 
     object_type: ObjectType
     body: str
+    document: dict[str, Any]
     values: dict[str, str]
     keys: list[KeyValue]
     unique_value: str
@@ -181,6 +183,7 @@ class IngestionMixin(ObjectTypesMixin):
         return Plan(
             object_type=object_type,
             body=body,
+            document=document,
             values=values,
             keys=keys,
             unique_value=unique_value,
@@ -248,7 +251,9 @@ class IngestionMixin(ObjectTypesMixin):
         profile = plan.profile
         created = False
         if profile is None and plan.create_profile:
-            profile = store.create_profile({}, expiry_after(domain.default_expiration_days))
+            profile = store.create_profile(
+                {}, expiry_after(domain.default_expiration_days), announce=False
+            )
             profile.inferred_by = object_type.name
             created = True
         unique_key = plan.previous.unique_key if plan.previous else secrets.token_urlsafe(24)
@@ -264,9 +269,10 @@ class IngestionMixin(ObjectTypesMixin):
             ingested_at=now(),
             expires_at=expiry_after(object_type.expiration_days or domain.default_expiration_days),
             seq=store.next_object_seq(),
+            parsed=plan.document,
         )
         if profile is not None:
-            store.set_fields(profile, self._new_fields(domain, plan, profile))
+            store.set_fields(profile, self._new_fields(domain, plan, profile), announce=not created)
             for key in plan.keys:
                 if "LOOKUP_ONLY" in key.identifiers:
                     continue
@@ -279,6 +285,7 @@ class IngestionMixin(ObjectTypesMixin):
                     obj.owned_keys.append((key.name, key.value))
             store.set_expiry(profile, expiry_after(domain.default_expiration_days))
             if created:
+                store.announce(events.PROFILE_CREATED, profile)
                 store.record(
                     profile.profile_id,
                     "CREATED",

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+from collections.abc import Callable
 from importlib import resources
 from typing import Any
 
@@ -160,11 +161,33 @@ def _text(value: Any) -> str | None:
 
 def evaluate(source: str, document: dict[str, Any]) -> str | None:
     """The string value a Source yields for one ingested object, or None when absent."""
+    return _compiled(source)(document)
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(source: str) -> Callable[[dict[str, Any]], str | None]:
+    """A Source turned into a function once: ingestion, triggers and segments reuse it."""
     if _ACCESSOR.match(source):
-        return _text(_lookup(document, source))
-    rendered = _PLACEHOLDER.sub(lambda m: _text(_lookup(document, m.group(1))) or "", source)
-    rendered = " ".join(rendered.split())
-    return rendered or None
+        path = source.split(".")[1:]
+
+        def accessor(document: dict[str, Any]) -> str | None:
+            value: Any = document
+            for part in path:
+                if isinstance(value, dict) and part in value:
+                    value = value[part]
+                elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+                    value = value[int(part)]
+                else:
+                    return None
+            return _text(value)
+
+        return accessor
+
+    def template(document: dict[str, Any]) -> str | None:
+        rendered = _PLACEHOLDER.sub(lambda m: _text(_lookup(document, m.group(1))) or "", source)
+        return " ".join(rendered.split()) or None
+
+    return template
 
 
 def _fits(shape: Shape, value: str) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 from botocore import xform_name
 
 from ..exceptions import BadRequestException
+from . import events
 from .base import CoreBackend
 from .mapping import profile_fields
 from .store import Profile
@@ -102,7 +103,8 @@ class MergeMixin(CoreBackend):
                 main.field_sources.setdefault(path, source)
             store.record(other.profile_id, "DELETED_BY_MERGE", other.to_dict(), self.caller_arn)
             store.remove_profile(other.profile_id, "MERGED")
-        store.set_fields(main, new_fields)
+        store.set_fields(main, new_fields, announce=False)
+        store.announce(events.PROFILE_UPDATED, main)  # a merge changes the main profile
         types = domain.collections["object-types"]
         for type_name in list(main.objects):
             limit = getattr(types.get(type_name), "max_profile_object_count", None)

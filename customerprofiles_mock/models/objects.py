@@ -24,7 +24,7 @@ class ObjectsMixin(CoreBackend):
         object_type = domain.collections["object-types"].get(obj.object_type)
         if object_type is None:
             return {}
-        document = json.loads(obj.body)
+        document = obj.document
         flat = {}
         for spec in object_type.fields.values():
             target = spec.get("Target", "")

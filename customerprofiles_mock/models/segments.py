@@ -126,7 +126,7 @@ def _object_tables(domain: Domain) -> dict[str, tuple[list[tuple[str, str]], lis
         table = tables.get(obj.object_type)
         if table is None or obj.profile_id is None:
             continue
-        document = json.loads(obj.body)
+        document = obj.document
         fields = domain.collections["object-types"][obj.object_type].fields
         row: list[Any] = [obj.profile_id, obj.unique_key, obj.ingested_at.isoformat()]
         for col, kind in table[0][3:]:

@@ -132,6 +132,8 @@ class ProfileObject:
     ingested_at: datetime
     expires_at: datetime | None = None
     seq: int = 0  # ingestion order: breaks ties between equal timestamps
+    #: the parsed body, kept so that every reader of a change parses it once at most
+    parsed: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     #: keys this object put on its profile that identify the object, not the profile
     owned_keys: list[tuple[str, str]] = field(default_factory=list)
 
@@ -139,6 +141,13 @@ class ProfileObject:
     def source(self) -> str:
         """Key source naming this object, so its own keys can follow it."""
         return OBJECT_SOURCE + self.unique_key
+
+    @property
+    def document(self) -> dict[str, Any]:
+        """The object as JSON data (parsed on first use, then kept)."""
+        if self.parsed is None:
+            self.parsed = json.loads(self.body)
+        return self.parsed
 
 
 @dataclass
@@ -286,7 +295,10 @@ class ProfileStore:
                 self._index_add(key_name, value, profile.profile_id)
 
     # -- profiles -------------------------------------------------------------------
-    def create_profile(self, fields: dict[str, Any], expires_at: datetime | None) -> Profile:
+    def create_profile(
+        self, fields: dict[str, Any], expires_at: datetime | None, announce: bool = True
+    ) -> Profile:
+        """A new profile; ``announce=False`` lets the caller publish it once it is filled."""
         stamp = now()
         profile = Profile(
             profile_id=new_id(),
@@ -298,16 +310,25 @@ class ProfileStore:
         self.profiles[profile.profile_id] = profile
         self._reindex_derived(profile)
         self.set_expiry(profile, expires_at)
-        self.on_change(Change(events.PROFILE_CREATED, profile.profile_id))
+        if announce:
+            self.on_change(Change(events.PROFILE_CREATED, profile.profile_id))
         return profile
 
-    def set_fields(self, profile: Profile, fields: dict[str, Any]) -> None:
-        """Replace the profile's standard fields wholesale and re-derive its predefined keys."""
+    def set_fields(self, profile: Profile, fields: dict[str, Any], announce: bool = True) -> None:
+        """Replace the profile's standard fields wholesale and re-derive its predefined keys.
+
+        An update is published only when the fields really changed.
+        """
         before = profile.fields
         profile.fields = {k: v for k, v in fields.items() if v not in (None, {}, [])}
         profile.last_updated_at = now()
         self._reindex_derived(profile)
-        self.on_change(Change(events.PROFILE_UPDATED, profile.profile_id, before=before))
+        if announce and profile.fields != before:
+            self.on_change(Change(events.PROFILE_UPDATED, profile.profile_id, before=before))
+
+    def announce(self, kind: str, profile: Profile) -> None:
+        """Publish a profile change the caller assembled (a filled inferred profile, a merge)."""
+        self.on_change(Change(kind, profile.profile_id))
 
     def set_expiry(self, profile: Profile, expires_at: datetime | None) -> None:
         profile.expires_at = expires_at

@@ -5,8 +5,10 @@ through ``_source.<column>`` Sources, to profile Targets; UniqueKey names the fi
 identifies a customer), GetUploadJobPath (an https URL and a ClientToken), an HTTP PUT of
 the CSV to that URL (served in-process for ``requests``, and by the local endpoint),
 StartUploadJob, then GetUploadJob until it leaves IN_PROGRESS. Each row creates or
-updates the profile its UniqueKey value finds (the value is kept as a profile key named
-after the UniqueKey field); uploaded profiles expire after DataExpiry days.
+updates the profile its UniqueKey value finds: by a profile key named after the UniqueKey
+field (kept on every uploaded profile), else, when that field targets an email, phone or
+account number, by the matching predefined key (``_email``, ``_phone``, ``_account``).
+Uploaded profiles expire after DataExpiry days.
 """
 
 from __future__ import annotations
@@ -26,10 +28,18 @@ from ..clock import now
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from ..protocol import context
 from ..protocol.pagination import paginate
+from . import events
 from .base import CoreBackend
 from .domains import Domain
 from .mapping import check_source, check_target, evaluate, fit, profile_path, write_path
-from .store import API_SOURCE
+from .store import API_SOURCE, EMAIL_FIELDS, PHONE_FIELDS
+
+#: Profile field a UniqueKey field targets -> the predefined key that finds such profiles.
+PREDEFINED_KEYS = {
+    **dict.fromkeys(EMAIL_FIELDS, "_email"),
+    **dict.fromkeys(PHONE_FIELDS, "_phone"),
+    "AccountNumber": "_account",
+}
 
 STATE = "upload-jobs"
 UPLOAD_PREFIX = "/_customerprofiles_mock/upload/"
@@ -111,6 +121,8 @@ def _ingest(domain: Domain, job: UploadJob) -> dict[str, int]:
         return counts
     expires = now() + timedelta(days=job.data_expiry)
     unique_spec = job.fields[job.unique_key]
+    target = (profile_path(unique_spec.get("Target") or "") or "").split(".")[0]
+    predefined = PREDEFINED_KEYS.get(target)
     key_type = unique_spec.get("ContentType")
     if (
         key_type in ("PHONE_NUMBER", "EMAIL_ADDRESS", "NAME")
@@ -123,13 +135,15 @@ def _ingest(domain: Domain, job: UploadJob) -> dict[str, int]:
             counts["failed"] += 1
             continue
         holders = store.find(job.unique_key, unique_value)
+        if not holders and predefined is not None:  # a profile made another way
+            holders = store.find(predefined, unique_value)
         profile = domain.profiles.get(next(iter(holders))) if len(holders) == 1 else None
         if len(holders) > 1:
             counts["failed"] += 1
             continue
+        created = profile is None
         if profile is None:
-            profile = store.create_profile({}, expires)
-            store.record(profile.profile_id, "CREATED", {}, "customer-profiles")
+            profile = store.create_profile({}, expires, announce=False)
             counts["created"] += 1
         else:
             counts["updated"] += 1
@@ -141,9 +155,12 @@ def _ingest(domain: Domain, job: UploadJob) -> dict[str, int]:
             if fitted is not None:
                 write_path(fields, *fitted)
                 profile.field_sources[fitted[0]] = API_SOURCE
-        store.set_fields(profile, fields)
+        store.set_fields(profile, fields, announce=not created)
         store.add_key(profile, job.unique_key, unique_value, API_SOURCE)
         store.set_expiry(profile, expires)
+        if created:
+            store.announce(events.PROFILE_CREATED, profile)
+            store.record(profile.profile_id, "CREATED", profile.to_dict(), "customer-profiles")
     return counts
 
 
