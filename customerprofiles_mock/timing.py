@@ -50,3 +50,7 @@ WORKFLOW_START = Schedule((("NOT_STARTED", 2),), "IN_PROGRESS")
 WORKFLOW_STEP = Schedule((("IN_PROGRESS", 2),), "COMPLETE")
 #: A started upload job ingests its file, then reports its result.
 UPLOAD_JOB = Schedule((("IN_PROGRESS", 2),), "DONE")
+#: A weekly identity resolution job, from its scheduled start.
+IDENTITY_RESOLUTION_JOB = Schedule(
+    (("PREPROCESSING", 60), ("FIND_MATCHING", 60), ("MERGING", 60)), "COMPLETED"
+)

@@ -17,6 +17,7 @@ from .domains import DomainsMixin
 from .event_streams import EventStreamsMixin
 from .event_triggers import EventTriggersMixin
 from .history import HistoryMixin
+from .identity import IdentityResolutionMixin
 from .ingestion import IngestionMixin
 from .layouts import LayoutsMixin
 from .merge import MergeMixin
@@ -50,6 +51,7 @@ class CustomerProfilesBackend(
     EventTriggersMixin,
     UploadJobsMixin,
     LayoutsMixin,
+    IdentityResolutionMixin,
     CoreBackend,
 ):
     """All Customer Profiles state of one account in one region."""

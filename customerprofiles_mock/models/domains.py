@@ -88,9 +88,16 @@ class Domain:
     #: Where effects on other services go: (outbox, account id, region) of the backend.
     sink: tuple[Outbox, str, str] | None = None
 
+    #: Counts changes to profiles and objects, for caches of whole-domain results.
+    version: int = 0
+
     def __post_init__(self) -> None:
         self.store = ProfileStore(self.profiles)
-        self.store.on_change = lambda change: events.publish(self, change)
+        self.store.on_change = self._changed
+
+    def _changed(self, change: events.Change) -> None:
+        self.version += 1
+        events.publish(self, change)
 
     def sweep(self) -> None:
         """Apply expiry on the mock's clock before anything reads the domain."""
@@ -169,12 +176,27 @@ class Domain:
 
 
 def _check_rules(rule_based_matching: dict[str, Any] | None) -> None:
-    for level, rule in enumerate((rule_based_matching or {}).get("MatchingRules") or [], 1):
+    rules = (rule_based_matching or {}).get("MatchingRules") or []
+    for level, rule in enumerate(rules, 1):
         for attribute in rule.get("Rule", []):
             if attribute not in RULE_ATTRIBUTES and not attribute.startswith("Attributes."):
                 raise BadRequestException(
                     f"Matching rule {level} names an unsupported attribute: {attribute}"
                 )
+    config = rule_based_matching or {}
+    if config.get("Enabled") and not rules:
+        raise BadRequestException("Rule-based matching needs at least one matching rule")
+    matching = config.get("MaxAllowedRuleLevelForMatching")
+    merging = config.get("MaxAllowedRuleLevelForMerging")
+    for name, limit in (("Matching", matching), ("Merging", merging)):
+        if limit is not None and limit > len(rules):
+            raise BadRequestException(
+                f"MaxAllowedRuleLevelFor{name} is {limit}, but there are {len(rules)} rules"
+            )
+    if matching is not None and merging is not None and merging > matching:
+        raise BadRequestException(
+            "MaxAllowedRuleLevelForMerging cannot exceed MaxAllowedRuleLevelForMatching"
+        )
 
 
 class DomainsMixin(CoreBackend):
@@ -232,6 +254,10 @@ class DomainsMixin(CoreBackend):
     ) -> dict[str, Any]:
         domain = self.domain(domain_name)
         _check_rules(rule_based_matching)
+        if data_store is not None and domain.data_store_enabled and not data_store.get("Enabled"):
+            raise BadRequestException(
+                f"The data store of domain {domain_name} cannot be disabled once enabled"
+            )
         if tags and len(set(domain.tags) | set(tags)) > 50:
             raise BadRequestException("A resource can have at most 50 tags")
         stamp = now()

@@ -15,6 +15,7 @@ from botocore import xform_name
 from ..exceptions import BadRequestException
 from . import events
 from .base import CoreBackend
+from .domains import Domain
 from .mapping import profile_fields
 from .store import Profile
 
@@ -63,6 +64,47 @@ def merged_fields(
     return result
 
 
+def merge_into(
+    domain: Domain,
+    main: Profile,
+    others: list[Profile],
+    new_fields: dict[str, Any],
+    performed_by: str,
+) -> None:
+    """Move the others' keys and objects to ``main``, give it ``new_fields``, and remove
+    them: MergeProfiles, and the automatic merges of identity resolution."""
+    store = domain.store
+    for other in others:
+        for key_name, values in list(other.keys.items()):
+            for value, sources in list(values.items()):
+                for source in sources:
+                    store.add_key(main, key_name, value, source)
+        # Keys its fields gave it (_phone, _email, even _profileId) keep finding the
+        # merged customer, now the main profile, even where the union dropped the field.
+        for key_name, derived in store.derived.get(other.profile_id, {}).items():
+            for value in derived:
+                store.add_key(main, key_name, value, MERGE_SOURCE)
+        for by_key in list(other.objects.values()):
+            for obj in list(by_key.values()):
+                store.move_object(obj, main)
+        for path, source in other.field_sources.items():
+            main.field_sources.setdefault(path, source)
+        store.record(other.profile_id, "DELETED_BY_MERGE", other.to_dict(), performed_by)
+        store.remove_profile(other.profile_id, "MERGED")
+    store.set_fields(main, new_fields, announce=False)
+    store.announce(events.PROFILE_UPDATED, main)  # a merge changes the main profile
+    types = domain.collections["object-types"]
+    for type_name in list(main.objects):
+        limit = getattr(types.get(type_name), "max_profile_object_count", None)
+        store.remove_excess_objects(main, type_name, limit)
+    store.record(
+        main.profile_id,
+        "MERGED",
+        {"MainProfileId": main.profile_id, "MergedProfileIds": [p.profile_id for p in others]},
+        performed_by,
+    )
+
+
 class MergeMixin(CoreBackend):
     def merge_profiles(
         self,
@@ -72,7 +114,6 @@ class MergeMixin(CoreBackend):
         field_source_profile_ids: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         domain = self.domain(domain_name)
-        store = domain.store
         main = self.profile(domain, main_profile_id)
         if main_profile_id in profile_ids_to_be_merged:
             raise BadRequestException("MainProfileId cannot be one of ProfileIdsToBeMerged")
@@ -85,34 +126,11 @@ class MergeMixin(CoreBackend):
                 "FieldSourceProfileIds names profiles that are not being merged: "
                 + ", ".join(strangers)
             )
-        new_fields = merged_fields(main, others, chosen, chosen_attributes)
-        for other in others:
-            for key_name, values in list(other.keys.items()):
-                for value, sources in list(values.items()):
-                    for source in sources:
-                        store.add_key(main, key_name, value, source)
-            # Keys its fields gave it (_phone, _email, even _profileId) keep finding the
-            # merged customer, now the main profile, even where the union dropped the field.
-            for key_name, derived in store.derived.get(other.profile_id, {}).items():
-                for value in derived:
-                    store.add_key(main, key_name, value, MERGE_SOURCE)
-            for by_key in list(other.objects.values()):
-                for obj in list(by_key.values()):
-                    store.move_object(obj, main)
-            for path, source in other.field_sources.items():
-                main.field_sources.setdefault(path, source)
-            store.record(other.profile_id, "DELETED_BY_MERGE", other.to_dict(), self.caller_arn)
-            store.remove_profile(other.profile_id, "MERGED")
-        store.set_fields(main, new_fields, announce=False)
-        store.announce(events.PROFILE_UPDATED, main)  # a merge changes the main profile
-        types = domain.collections["object-types"]
-        for type_name in list(main.objects):
-            limit = getattr(types.get(type_name), "max_profile_object_count", None)
-            store.remove_excess_objects(main, type_name, limit)
-        store.record(
-            main.profile_id,
-            "MERGED",
-            {"MainProfileId": main.profile_id, "MergedProfileIds": [p.profile_id for p in others]},
+        merge_into(
+            domain,
+            main,
+            others,
+            merged_fields(main, others, chosen, chosen_attributes),
             self.caller_arn,
         )
         return {"Message": f"Merged {len(others)} profile(s) into {main.profile_id}."}
