@@ -213,7 +213,7 @@ def similar_profiles(profiles: Iterable[Profile]) -> list[ScoredMatch]:
 def consolidates(profiles: list[Profile], criteria: list[list[str]]) -> bool:
     """Whether one Consolidation criterion holds: all its attributes equal across them."""
     for criterion in criteria:
-        values = [tuple(_values(p, a, {})[:1] for a in criterion) for p in profiles]
-        if all(all(v) for v in values) and len(set(values)) == 1:
+        values = [tuple(next(iter(_values(p, a, {})), None) for a in criterion) for p in profiles]
+        if all(None not in v for v in values) and len(set(values)) == 1:
             return True
     return False
