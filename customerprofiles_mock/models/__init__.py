@@ -13,12 +13,14 @@ from moto.core.base_backend import BackendDict
 from .base import CoreBackend
 from .calculated_attributes import CalculatedAttributesMixin
 from .detect import DetectMixin
+from .domain_object_types import DomainObjectTypesMixin
 from .domains import DomainsMixin
 from .event_streams import EventStreamsMixin
 from .event_triggers import EventTriggersMixin
 from .history import HistoryMixin
 from .identity import IdentityResolutionMixin
 from .ingestion import IngestionMixin
+from .insights import InsightsMixin
 from .layouts import LayoutsMixin
 from .merge import MergeMixin
 from .object_types import ObjectTypesMixin
@@ -52,6 +54,8 @@ class CustomerProfilesBackend(
     UploadJobsMixin,
     LayoutsMixin,
     IdentityResolutionMixin,
+    DomainObjectTypesMixin,
+    InsightsMixin,
     CoreBackend,
 ):
     """All Customer Profiles state of one account in one region."""

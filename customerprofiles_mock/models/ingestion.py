@@ -29,6 +29,8 @@ from typing import Any
 from ..clock import now
 from ..exceptions import BadRequestException, CustomerProfilesError
 from . import events
+from .domain_object_types import KIND as DOMAIN_OBJECT_TYPES
+from .domain_object_types import ingest_record
 from .domains import Domain
 from .mapping import (
     KEY_SEPARATOR,
@@ -315,6 +317,9 @@ class IngestionMixin(ObjectTypesMixin):
         self, domain_name: str, object_type_name: str, object: str
     ) -> dict[str, Any]:
         domain = self.domain(domain_name)
+        catalog = domain.collections[DOMAIN_OBJECT_TYPES].get(object_type_name)
+        if catalog is not None and object_type_name not in self._object_types(domain):
+            return {"ProfileObjectUniqueKey": ingest_record(domain, catalog, object)}
         object_type = self.object_type_for(domain, object_type_name)
         return {"ProfileObjectUniqueKey": self._ingest(domain, object_type, object)}
 

@@ -1,0 +1,210 @@
+"""Attribute insights (seed 2025-12-01): the attributes of an object type, their distinct
+values, and statistics over numeric ones.
+
+For every profile object type the domain keeps, per attribute, how many stored objects
+hold each value and when each value was last seen, updated from the change stream (put,
+replace, delete, expiry). An attribute is a field of the type (read through its Source)
+or a top-level key of the ingested JSON. Statistics are computed from those counts and
+cached until the attribute changes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ..clock import now
+from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..protocol.pagination import paginate
+from . import events
+from .base import CoreBackend
+from .compare import number
+from .domain_object_types import KIND as DOMAIN_OBJECT_TYPES
+from .domain_object_types import records
+from .domains import Domain
+from .mapping import evaluate
+from .store import ProfileObject
+
+STATE = "insights"
+PERCENTILES = {"P5": 5, "P25": 25, "P50": 50, "P75": 75, "P95": 95}
+
+
+@dataclass
+class AttributeValues:
+    counts: Counter[str] = field(default_factory=Counter)
+    last_seen: dict[str, datetime] = field(default_factory=dict)
+    updated_at: datetime | None = None
+    version: int = 0
+    statistics: tuple[int, dict[str, Any], datetime] | None = None
+
+    def add(self, value: str, at: datetime) -> None:
+        self.counts[value] += 1
+        self.last_seen[value] = at
+        self.updated_at = at
+        self.version += 1
+
+    def remove(self, value: str) -> None:
+        self.counts[value] -= 1
+        if self.counts[value] <= 0:
+            del self.counts[value]
+            self.last_seen.pop(value, None)
+        self.version += 1
+
+
+def _state(domain: Domain) -> dict[str, dict[str, AttributeValues]]:
+    found: dict[str, dict[str, AttributeValues]] = domain.state.setdefault(STATE, {})
+    return found
+
+
+def attribute_values(domain: Domain, obj: ProfileObject) -> dict[str, str]:
+    """An object's attributes: its type's fields, then its top-level JSON scalars."""
+    object_type = domain.collections["object-types"].get(obj.object_type)
+    document = obj.document
+    found = {
+        key: str(value)
+        for key, value in document.items()
+        if isinstance(value, (str, int, float)) and not isinstance(value, bool) and value != ""
+    }
+    for name, spec in (object_type.fields if object_type is not None else {}).items():
+        value = evaluate(spec.get("Source", ""), document)
+        if value is not None:
+            found[name] = value
+    return found
+
+
+@events.subscribe
+def _count(domain: Domain, change: events.Change) -> None:
+    obj = change.obj
+    if obj is None or change.reason == "MERGED":
+        return  # a merge moves objects: their values stay in the type
+    by_attribute = _state(domain).setdefault(obj.object_type, {})
+    stamp = obj.ingested_at if change.kind == events.OBJECT_ADDED else now()
+    for name, value in attribute_values(domain, obj).items():
+        values = by_attribute.setdefault(name, AttributeValues())
+        if change.kind == events.OBJECT_ADDED:
+            values.add(value, stamp)
+        else:
+            values.remove(value)
+
+
+def _percentile(ordered: list[float], percent: float) -> float:
+    """Linear interpolation between closest ranks."""
+    if len(ordered) == 1:
+        return ordered[0]
+    position = (len(ordered) - 1) * percent / 100
+    low, high = math.floor(position), math.ceil(position)
+    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
+
+
+def statistics(values: AttributeValues) -> dict[str, Any] | None:
+    numbers = sorted(
+        n
+        for value, count in values.counts.items()
+        if (n := number(value)) is not None
+        for _ in range(count)
+    )
+    if not numbers:
+        return None
+    mean = sum(numbers) / len(numbers)
+    spread = math.sqrt(sum((n - mean) ** 2 for n in numbers) / len(numbers))
+    return {
+        "Maximum": numbers[-1],
+        "Minimum": numbers[0],
+        "Average": round(mean, 10),
+        "StandardDeviation": round(spread, 10),
+        "Percentiles": {k: round(_percentile(numbers, p), 10) for k, p in PERCENTILES.items()},
+    }
+
+
+class InsightsMixin(CoreBackend):
+    def _attributes(self, domain: Domain, type_name: str) -> dict[str, AttributeValues]:
+        """The attributes of a profile object type or a domain object type."""
+        profile_type = domain.collections["object-types"].get(type_name)
+        domain_type = domain.collections[DOMAIN_OBJECT_TYPES].get(type_name)
+        if profile_type is None and domain_type is None:
+            raise ResourceNotFoundException(
+                f"Object type {type_name} does not exist in domain {domain.name}."
+            )
+        if domain_type is not None:
+            return self._domain_type_attributes(domain, type_name, domain_type.fields)
+        found = dict(_state(domain).get(type_name, {}))
+        for name in profile_type.fields:  # type: ignore[union-attr]
+            found.setdefault(name, AttributeValues(updated_at=profile_type.last_updated_at))  # type: ignore[union-attr]
+        return {n: v for n, v in found.items() if v.counts or n in profile_type.fields}  # type: ignore[union-attr]
+
+    @staticmethod
+    def _domain_type_attributes(
+        domain: Domain, type_name: str, fields: dict[str, Any]
+    ) -> dict[str, AttributeValues]:
+        found: dict[str, AttributeValues] = {n: AttributeValues() for n in fields}
+        for record in records(domain, type_name).values():
+            for name, spec in fields.items():
+                key = spec["Target"].split(".", 1)[1].split(".")[0]
+                value = record.get(key)
+                if value is not None and not isinstance(value, dict):
+                    found[name].add(str(value), record["_ingestedAt"])
+        return found
+
+    def list_object_type_attributes(
+        self,
+        domain_name: str,
+        object_type_name: str,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> dict[str, Any]:
+        domain = self.domain(domain_name)
+        attributes = self._attributes(domain, object_type_name)
+        named = [
+            {"AttributeName": name, "LastUpdatedAt": values.updated_at or domain.created_at}
+            for name, values in attributes.items()
+            if name.replace("_", "a").replace("-", "a").isalnum()  # the model's name pattern
+        ]
+        page, token = paginate(named, lambda a: a["AttributeName"], next_token, max_results)
+        return {"Items": page, "NextToken": token}
+
+    def list_object_type_attribute_values(
+        self,
+        domain_name: str,
+        object_type_name: str,
+        attribute_name: str,
+        next_token: str | None = None,
+        max_results: int | None = None,
+    ) -> dict[str, Any]:
+        domain = self.domain(domain_name)
+        values = self._attributes(domain, object_type_name).get(attribute_name)
+        if values is None:
+            raise ResourceNotFoundException(
+                f"Object type {object_type_name} has no attribute {attribute_name}."
+            )
+        newest = sorted(values.last_seen.items(), key=lambda kv: (-kv[1].timestamp(), kv[0]))
+        page, token = paginate(
+            list(enumerate(newest)), lambda item: item[0], next_token, max_results
+        )
+        items = [{"Value": value[:1000], "LastUpdatedAt": at} for _, (value, at) in page]
+        return {"Items": items, "NextToken": token}
+
+    def get_object_type_attribute_statistics(
+        self, domain_name: str, object_type_name: str, attribute_name: str
+    ) -> dict[str, Any]:
+        domain = self.domain(domain_name)
+        if not domain.data_store_enabled:
+            raise BadRequestException(
+                "Attribute statistics need the data store: enable DataStore on domain "
+                + domain_name
+            )
+        values = self._attributes(domain, object_type_name).get(attribute_name)
+        if values is None:
+            raise ResourceNotFoundException(
+                f"Object type {object_type_name} has no attribute {attribute_name}."
+            )
+        if values.statistics is None or values.statistics[0] != values.version:
+            computed = statistics(values)
+            if computed is None:
+                raise BadRequestException(
+                    f"Attribute {attribute_name} of {object_type_name} has no numeric values"
+                )
+            values.statistics = (values.version, computed, now())
+        return {"Statistics": values.statistics[1], "CalculatedAt": values.statistics[2]}
