@@ -54,3 +54,10 @@ UPLOAD_JOB = Schedule((("IN_PROGRESS", 2),), "DONE")
 IDENTITY_RESOLUTION_JOB = Schedule(
     (("PREPROCESSING", 60), ("FIND_MATCHING", 60), ("MERGING", 60)), "COMPLETED"
 )
+#: Recommenders: training after creation, stopping, starting, deleting, retraining.
+RECOMMENDER_CREATE = Schedule((("PENDING", 2), ("IN_PROGRESS", 4)), "ACTIVE")
+RECOMMENDER_STOP = Schedule((("STOPPING", 2),), "INACTIVE")
+RECOMMENDER_START = Schedule((("STARTING", 2),), "ACTIVE")
+RECOMMENDER_DELETE = Schedule((("DELETING", 2),), "DELETED")
+RECOMMENDER_UPDATE = Schedule((("IN_PROGRESS", 3),), "ACTIVE")
+RECOMMENDER_FILTER = Schedule((("PENDING", 1),), "ACTIVE")

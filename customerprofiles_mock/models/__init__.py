@@ -26,6 +26,7 @@ from .merge import MergeMixin
 from .object_types import ObjectTypesMixin
 from .objects import ObjectsMixin
 from .profiles import ProfilesMixin
+from .recommenders import RecommenderFiltersAndSchemasMixin, RecommendersMixin
 from .search import SearchMixin
 from .segments import SegmentsMixin
 from .subscriptions import SubscriptionsMixin
@@ -56,6 +57,8 @@ class CustomerProfilesBackend(
     IdentityResolutionMixin,
     DomainObjectTypesMixin,
     InsightsMixin,
+    RecommendersMixin,
+    RecommenderFiltersAndSchemasMixin,
     CoreBackend,
 ):
     """All Customer Profiles state of one account in one region."""
