@@ -40,13 +40,23 @@ def check_response(
         body = {**body, spec.status_member: 200}
     if len(body) == 1 and not next(iter(body.values())):
         return  # a response that is one empty collection (see protocol/serializer.py)
-    errors = validate(body)
+    # The model requires some collections it also requires to be non-empty (Tags of
+    # GetRecommenderFilter): an untagged resource can only answer an empty one.
+    errors = [e for e in validate(body) if not _empty_required(e, spec)]
     if record:
         checked[spec.name] += 1
     if errors:
         if record:
             violations.append(f"{spec.name}: {errors}")
         raise ConformanceError(f"{spec.name} response violates its output shape: {errors}")
+
+
+def _empty_required(error: str, spec: OperationSpec) -> bool:
+    shape = spec.output_shape
+    for name in getattr(shape, "required_members", ()):
+        if error.startswith(("Value '{}' at '" + name + "'", "Value '[]' at '" + name + "'")):
+            return True
+    return False
 
 
 @pytest.fixture(autouse=True, scope="session")

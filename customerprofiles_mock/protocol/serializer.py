@@ -83,10 +83,13 @@ class _Compiler:
             for name, mshape in members_of(shape).items()
             if mshape.serialization.get("location") is None
         }
-        non_empty = frozenset(
+        required = set(getattr(shape, "required_members", ()))
+        non_empty = frozenset(  # omitted when empty, unless the member is required
             name
             for name, mshape in members_of(shape).items()
-            if mshape.type_name in ("list", "map") and mshape.metadata.get("min", 0) >= 1
+            if mshape.type_name in ("list", "map")
+            and mshape.metadata.get("min", 0) >= 1
+            and name not in required
         )
         if len(members) == 1:
             non_empty = frozenset()
