@@ -247,7 +247,7 @@ def test_personal_recipes(shop: Any, instant: None) -> None:
     assert [i for i, _ in recommended(shop, "paired", "ana@x.io")] == ["hat", "socks"]
     make(shop, "rank", "personalized-ranking")
     ranked = recommended(shop, "rank", "ana@x.io", CandidateIds=["scarf", "socks", "sneakers"])
-    assert [i for i, _ in ranked][0] == "socks" and len(ranked) == 3
+    assert next(i for i, _ in ranked) == "socks" and len(ranked) == 3
     assert (
         error_code(
             shop.get_profile_recommendations,
