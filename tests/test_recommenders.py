@@ -275,7 +275,9 @@ def test_filters_promotions_and_search(shop: Any, instant: None) -> None:
     shop.create_recommender_filter(
         DomainName="d",
         RecommenderFilterName="unseen",
-        RecommenderFilterExpression='EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("view", "purchase")',
+        RecommenderFilterExpression=(
+            'EXCLUDE ItemID WHERE Interactions.EVENT_TYPE IN ("view", "purchase")'
+        ),
     )
     filtered = recommended(
         shop,
@@ -373,6 +375,8 @@ def test_filter_and_schema_crud(shop: Any) -> None:
             schema["Status"] == "ACTIVE"
             and schema["Fields"]["_catalogItem"][0]["ContentType"] == "STRING"
         )
+        listed = shop.list_recommender_schemas(DomainName="d")["RecommenderSchemas"]
+        assert [(x["RecommenderSchemaName"], x["Status"]) for x in listed] == [("s", "ACTIVE")]
         assert (
             shop.get_recommender_schema(DomainName="d", RecommenderSchemaName="s")[
                 "RecommenderSchemaName"
