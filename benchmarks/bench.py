@@ -178,6 +178,7 @@ def main() -> int:
     for line in report_get_domain(bench_get_domain(rounds, calls)):
         print(line)
     import scale_data  # noqa: F401  (registers its scenarios)
+    import scale_identity  # noqa: F401
     import scale_segments  # noqa: F401
 
     for name, scenario in SCALE_SCENARIOS.items():

@@ -38,3 +38,11 @@ def test_upload_and_export_example() -> None:
     assert result["summary"] == {"CreatedRecords": 3, "UpdatedRecords": 0, "FailedRecords": 0}
     assert result["found"] == ["Bo"]
     assert result["exported"] == [("CREATED", "Ana"), ("CREATED", "Bo"), ("CREATED", "Cy")]
+
+
+def test_match_and_recommend_example() -> None:
+    result = runpy.run_path(str(EXAMPLE.parent / "match_and_recommend.py"))["run"]()
+    assert (result["before"], result["after"]) == (3, 2)
+    assert (result["merged_name"], result["merged_phone"]) == ("Ana", "+351910000000")
+    assert result["status"] == "ACTIVE"
+    assert result["picks"] == [("Hat", 1.0), ("Socks", 1.0)]  # what the other boot buyer liked

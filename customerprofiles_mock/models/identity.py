@@ -83,7 +83,8 @@ class Job:
 
 @dataclass
 class IdentityState:
-    rule_cache: tuple[int, str, list[RuleMatch]] | None = None
+    #: (domain version, configuration, matches, profile id -> its match)
+    rule_cache: tuple[int, str, list[RuleMatch], dict[str, RuleMatch]] | None = None
     merged_version: int = -1
     jobs: dict[str, Job] = field(default_factory=dict)
     matches: list[ScoredMatch] = field(default_factory=list)
@@ -109,12 +110,27 @@ def rule_matches(domain: Domain) -> list[RuleMatch]:
     config = _rule_config(domain)
     if config is None or domain.rule_based_matching_status() != "ACTIVE":
         return []
+    return _rule_cache(domain, config)[2]
+
+
+def rule_match_of(domain: Domain, profile_id: str) -> RuleMatch | None:
+    """The rule-based match a profile is in, found without scanning every match."""
+    config = _rule_config(domain)
+    if config is None or domain.rule_based_matching_status() != "ACTIVE":
+        return None
+    return _rule_cache(domain, config)[3].get(profile_id)
+
+
+def _rule_cache(
+    domain: Domain, config: dict[str, Any]
+) -> tuple[int, str, list[RuleMatch], dict[str, RuleMatch]]:
     state = _state(domain)
     key = json.dumps(config, sort_keys=True)
     if state.rule_cache is None or state.rule_cache[:2] != (domain.version, key):
-        profiles = domain.store.ordered_profiles(domain.profiles)
-        state.rule_cache = (domain.version, key, rule_based_matches(profiles, config))
-    return state.rule_cache[2]
+        found = rule_based_matches(domain.store.ordered_profiles(domain.profiles), config)
+        by_profile = {pid: match for match in found for pid in match.profile_ids}
+        state.rule_cache = (domain.version, key, found, by_profile)
+    return state.rule_cache
 
 
 def _main_for(profiles: list[Profile], resolution: dict[str, Any] | None) -> Profile:
@@ -268,13 +284,13 @@ class IdentityResolutionMixin(CoreBackend):
                 raise BadRequestException(
                     f"Rule-based matching is not enabled on domain {domain_name}"
                 )
-            for match in rule_matches(domain):
-                if profile.profile_id in match.profile_ids:
-                    found.update(
-                        MatchId=match.match_id,
-                        RuleLevel=match.level,
-                        ProfileIds=list(match.profile_ids),
-                    )
+            match = rule_match_of(domain, profile.profile_id)
+            if match is not None:
+                found.update(
+                    MatchId=match.match_id,
+                    RuleLevel=match.level,
+                    ProfileIds=list(match.profile_ids),
+                )
         else:
             self._require_matching(domain)
             for scored in _state(domain).matches:

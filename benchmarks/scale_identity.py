@@ -1,0 +1,122 @@
+"""Identity resolution and insights (issue 9): GetSimilarProfiles flat in the domain's
+size, a matching job over 10,000 profiles, and attribute statistics over 100,000 objects."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import boto3
+from freezegun import freeze_time
+from harness import REGION, interleaved, scale_scenario
+
+from customerprofiles_mock import mock_customerprofiles
+from customerprofiles_mock.models import backend_for
+
+
+def _people(cp: Any, domain: str, count: int, **settings: Any) -> list[str]:
+    cp.create_domain(DomainName=domain, DefaultExpirationDays=365, **settings)
+    return [
+        cp.create_profile(
+            DomainName=domain,
+            FirstName=f"F{n // 2}",
+            LastName=f"L{n // 2}",
+            EmailAddress=f"user{n // 2}@x.io",  # every customer twice
+            PhoneNumber=f"+1555{n:07d}",
+        )["ProfileId"]
+        for n in range(count)
+    ]
+
+
+@scale_scenario
+def similar_profiles_scaling(rounds: int, calls: int) -> list[str]:
+    """GetSimilarProfiles (rule-based) in a domain of 10,000 profiles against one of 100."""
+    rules = {"Enabled": True, "MatchingRules": [{"Rule": ["EmailAddress"]}, {"Rule": ["LastName"]}]}
+    with mock_customerprofiles():
+        cp = boto3.client("customer-profiles", region_name=REGION)
+        with freeze_time("2026-01-01"):  # an hour later (now) rule-based matching is ACTIVE
+            small = _people(cp, "small", 100, RuleBasedMatching=rules)[42]
+            large = _people(cp, "large", 10_000, RuleBasedMatching=rules)[4242]
+
+        def similar(domain: str, profile_id: str) -> Any:
+            return cp.get_similar_profiles(
+                DomainName=domain,
+                MatchType="RULE_BASED_MATCHING",
+                SearchKey="_profileId",
+                SearchValue=profile_id,
+            )
+
+        timings = interleaved(
+            {"100": lambda: similar("small", small), "10000": lambda: similar("large", large)},
+            rounds,
+            calls // 2,
+        )
+    return [
+        f"get_similar_profiles at 100 profiles {timings['100']:.1f} µs, at 10,000 "
+        f"{timings['10000']:.1f} µs",
+        f"10k/100 similar ratio = {timings['10000'] / timings['100']:.3f}  (target <= 1.2)",
+    ]
+
+
+@scale_scenario
+def identity_resolution_job(rounds: int, calls: int) -> list[str]:
+    """A scheduled matching job over 10,000 profiles (5,000 customers, each twice): the
+    call that runs it."""
+    with mock_customerprofiles(), freeze_time("2026-01-01") as clock:
+        cp = boto3.client("customer-profiles", region_name=REGION)
+        _people(cp, "ml", 10_000, Matching={"Enabled": True})
+        clock.move_to("2026-01-03 00:10")  # past Saturday's run
+        start = time.process_time()  # freezegun stops the wall clocks, not this one
+        [job] = [
+            j
+            for j in cp.list_identity_resolution_jobs(DomainName="ml")["IdentityResolutionJobsList"]
+            if j["Status"] == "COMPLETED"
+        ]
+        seconds = time.process_time() - start
+    found = job["JobStats"]["NumberOfMatchesFound"]
+    return [f"identity resolution job over 10,000 profiles: {seconds:.2f} s, {found:,} matches"]
+
+
+@scale_scenario
+def attribute_statistics(rounds: int, calls: int) -> list[str]:
+    """GetObjectTypeAttributeStatistics over 100,000 ingested objects (first and later calls)."""
+    with mock_customerprofiles():
+        cp = boto3.client("customer-profiles", region_name=REGION)
+        cp.create_domain(DomainName="stats", DefaultExpirationDays=365, DataStore={"Enabled": True})
+        cp.put_profile_object_type(
+            DomainName="stats",
+            ObjectTypeName="Order",
+            Description="o",
+            AllowProfileCreation=True,
+            MaxProfileObjectCount=100_000,
+            Fields={
+                "id": {"Source": "_source.id"},
+                "customer": {"Source": "_source.customer"},
+                "total": {"Source": "_source.total", "ContentType": "NUMBER"},
+            },
+            Keys={
+                "oid": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+                "cid": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["customer"]}],
+            },
+        )
+        backend = backend_for("123456789012", REGION)
+        domain = backend.domains["stats"]
+        object_type = domain.collections["object-types"]["Order"]
+        for n in range(100_000):  # through the backend: the set-up is not what is measured
+            body = json.dumps({"id": f"o{n}", "customer": f"c{n % 1000}", "total": n % 997 + 0.5})
+            backend._ingest(domain, object_type, body)
+
+        def statistics() -> Any:
+            return cp.get_object_type_attribute_statistics(
+                DomainName="stats", ObjectTypeName="Order", AttributeName="total"
+            )
+
+        start = time.perf_counter()
+        statistics()
+        first = time.perf_counter() - start
+        later = interleaved({"stats": statistics}, rounds, calls // 4)["stats"]
+    return [
+        f"get_object_type_attribute_statistics over 100,000 objects: first call "
+        f"{first * 1000:.0f} ms, later calls {later:.0f} µs (cached until the attribute changes)"
+    ]
