@@ -88,6 +88,8 @@ class IdentityState:
     merged_version: int = -1
     jobs: dict[str, Job] = field(default_factory=dict)
     matches: list[ScoredMatch] = field(default_factory=list)
+    #: profile id -> its match in ``matches``, so GetSimilarProfiles stays flat
+    match_of: dict[str, ScoredMatch] = field(default_factory=dict)
     generated_at: datetime | None = None
 
 
@@ -195,6 +197,7 @@ def _finish(domain: Domain, job: Job, matching: dict[str, Any]) -> None:
             if match.confidence >= minimum and consolidates(group, criteria):
                 merged += merge_group(domain, match.profile_ids, auto.get("ConflictResolution"))
     state.matches, state.generated_at = matches, job.end
+    state.match_of = {pid: m for m in matches for pid in m.profile_ids}
     job.stats = {
         "NumberOfProfilesReviewed": reviewed,
         "NumberOfMatchesFound": len(matches),
@@ -293,13 +296,13 @@ class IdentityResolutionMixin(CoreBackend):
                 )
         else:
             self._require_matching(domain)
-            for scored in _state(domain).matches:
-                if profile.profile_id in scored.profile_ids:
-                    found.update(
-                        MatchId=scored.match_id,
-                        ConfidenceScore=scored.confidence,
-                        ProfileIds=list(scored.profile_ids),
-                    )
+            scored = _state(domain).match_of.get(profile.profile_id)
+            if scored is not None:
+                found.update(
+                    MatchId=scored.match_id,
+                    ConfidenceScore=scored.confidence,
+                    ProfileIds=list(scored.profile_ids),
+                )
         page, token = paginate(found["ProfileIds"], str, next_token, max_results)
         return {**found, "ProfileIds": page, "NextToken": token}
 
