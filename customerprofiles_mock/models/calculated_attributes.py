@@ -16,7 +16,7 @@ from typing import Any
 
 from .. import timing
 from ..clock import now
-from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..exceptions import BadRequestException
 from ..protocol.pagination import paginate
 from . import events
 from .base import CoreBackend
@@ -185,11 +185,7 @@ def value_of(
 
 class CalculatedAttributesMixin(CoreBackend):
     def _definition(self, domain: Domain, name: str) -> Definition:
-        found: Definition | None = domain.collections[KIND].get(name)
-        if found is None:
-            raise ResourceNotFoundException(
-                f"Calculated attribute definition {name} does not exist in domain {domain.name}."
-            )
+        found: Definition = domain.named(KIND, name, "Calculated attribute definition")
         return found
 
     @staticmethod

@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from ..clock import now
-from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..exceptions import BadRequestException
 from ..protocol.pagination import paginate
 from .base import CoreBackend
 from .domains import Domain
@@ -80,11 +80,7 @@ def check_domain_object_type_target(name: str, target: str) -> None:
 
 class DomainObjectTypesMixin(CoreBackend):
     def _domain_object_type(self, domain: Domain, name: str) -> DomainObjectType:
-        found: DomainObjectType | None = domain.collections[KIND].get(name)
-        if found is None:
-            raise ResourceNotFoundException(
-                f"Domain object type {name} does not exist in domain {domain.name}."
-            )
+        found: DomainObjectType = domain.named(KIND, name, "Domain object type")
         return found
 
     def put_domain_object_type(

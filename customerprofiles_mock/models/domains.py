@@ -9,7 +9,7 @@ from typing import Any
 
 from ..clock import now
 from ..effects import Outbox
-from ..exceptions import BadRequestException
+from ..exceptions import BadRequestException, ResourceNotFoundException
 from ..protocol.pagination import paginate
 from . import events
 from .base import CoreBackend
@@ -98,6 +98,13 @@ class Domain:
     def _changed(self, change: events.Change) -> None:
         self.version += 1
         events.publish(self, change)
+
+    def named(self, kind: str, name: str, label: str) -> Any:
+        """A named child resource, or the ResourceNotFoundException AWS sends for it."""
+        found = self.collections[kind].get(name)
+        if found is None:
+            raise ResourceNotFoundException(f"{label} {name} does not exist in domain {self.name}.")
+        return found
 
     def sweep(self) -> None:
         """Apply expiry on the mock's clock before anything reads the domain."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from .. import effects
 from ..clock import now
-from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..exceptions import BadRequestException
 from ..protocol.pagination import paginate
 from . import events
 from .base import CoreBackend
@@ -113,11 +113,7 @@ def _export(domain: Domain, change: events.Change) -> None:
 
 class EventStreamsMixin(CoreBackend):
     def _event_stream(self, domain: Domain, name: str) -> EventStream:
-        found: EventStream | None = domain.collections[KIND].get(name)
-        if found is None:
-            raise ResourceNotFoundException(
-                f"Event stream {name} does not exist in domain {domain.name}."
-            )
+        found: EventStream = domain.named(KIND, name, "Event stream")
         found.check(self.account_id, self.region_name)
         return found
 

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..clock import now
-from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..exceptions import BadRequestException
 from ..protocol.pagination import paginate
 from . import events, segments
 from .base import CoreBackend
@@ -204,11 +204,7 @@ def _evaluate(domain: Domain, change: events.Change) -> None:
 
 class EventTriggersMixin(CoreBackend):
     def _trigger(self, domain: Domain, name: str) -> EventTrigger:
-        found: EventTrigger | None = domain.collections[KIND].get(name)
-        if found is None:
-            raise ResourceNotFoundException(
-                f"Event trigger {name} does not exist in domain {domain.name}."
-            )
+        found: EventTrigger = domain.named(KIND, name, "Event trigger")
         return found
 
     def _check_trigger(

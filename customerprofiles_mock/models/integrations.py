@@ -20,7 +20,7 @@ from typing import Any
 
 from .. import effects
 from ..clock import now
-from ..exceptions import BadRequestException, CustomerProfilesError, ResourceNotFoundException
+from ..exceptions import BadRequestException, CustomerProfilesError
 from ..protocol.pagination import paginate
 from .base import BEFORE_CALL, CoreBackend
 from .domains import Domain
@@ -95,11 +95,7 @@ def _records(key: str, body: bytes) -> list[dict[str, Any]]:
 
 class IntegrationsMixin(IngestionMixin):
     def _integration(self, domain: Domain, uri: str) -> Integration:
-        found: Integration | None = domain.collections[KIND].get(uri)
-        if found is None:
-            raise ResourceNotFoundException(
-                f"Integration {uri} does not exist in domain {domain.name}."
-            )
+        found: Integration = domain.named(KIND, uri, "Integration")
         return found
 
     def _check_object_type(self, domain: Domain, name: str) -> None:

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from ..clock import now
-from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..exceptions import BadRequestException
 from ..protocol.pagination import paginate
 from .base import CoreBackend
 from .domains import Domain
@@ -52,11 +52,7 @@ class Layout:
 
 class LayoutsMixin(CoreBackend):
     def _layout(self, domain: Domain, name: str) -> Layout:
-        found: Layout | None = domain.collections[KIND].get(name)
-        if found is None:
-            raise ResourceNotFoundException(
-                f"Layout {name} does not exist in domain {domain.name}."
-            )
+        found: Layout = domain.named(KIND, name, "Layout")
         return found
 
     @staticmethod

@@ -200,11 +200,7 @@ class ObjectTypesMixin(CoreBackend):
         return implicit
 
     def _defined_type(self, domain: Domain, name: str) -> ObjectType:
-        found = self._object_types(domain).get(name)
-        if found is None:
-            raise ResourceNotFoundException(
-                f"Object type {name} does not exist in domain {domain.name}."
-            )
+        found: ObjectType = domain.named("object-types", name, "Object type")
         return found
 
     def get_profile_object_type(self, domain_name: str, object_type_name: str) -> dict[str, Any]:

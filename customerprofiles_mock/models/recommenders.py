@@ -582,11 +582,7 @@ class RecommenderFiltersAndSchemasMixin(CoreBackend):
         return {"RecommenderFilterArn": made.arn, "Tags": made.tags}
 
     def _recommender_filter(self, domain: Domain, name: str) -> RecommenderFilter:
-        found: RecommenderFilter | None = domain.collections[FILTERS].get(name)
-        if found is None:
-            raise ResourceNotFoundException(
-                f"Recommender filter {name} does not exist in domain {domain.name}."
-            )
+        found: RecommenderFilter = domain.named(FILTERS, name, "Recommender filter")
         return found
 
     def get_recommender_filter(
@@ -645,11 +641,7 @@ class RecommenderFiltersAndSchemasMixin(CoreBackend):
         return made.describe()
 
     def _recommender_schema(self, domain: Domain, name: str) -> RecommenderSchema:
-        found: RecommenderSchema | None = domain.collections[SCHEMAS].get(name)
-        if found is None:
-            raise ResourceNotFoundException(
-                f"Recommender schema {name} does not exist in domain {domain.name}."
-            )
+        found: RecommenderSchema = domain.named(SCHEMAS, name, "Recommender schema")
         return found
 
     def get_recommender_schema(

@@ -245,11 +245,7 @@ def render(profiles: list[Profile], data_format: str) -> bytes:
 
 class SegmentsMixin(CoreBackend):
     def _segment(self, domain: Domain, name: str) -> Segment:
-        found: Segment | None = domain.collections[KIND].get(name)
-        if found is None:
-            raise ResourceNotFoundException(
-                f"Segment definition {name} does not exist in domain {domain.name}."
-            )
+        found: Segment = domain.named(KIND, name, "Segment definition")
         return found
 
     def _check_query(

@@ -172,14 +172,6 @@ class SubscriptionsMixin(CoreBackend):
             )
         return found
 
-    def _segment_named(self, domain: Domain, name: str) -> Segment:
-        found: Segment | None = domain.collections[segments.KIND].get(name)
-        if found is None:
-            raise ResourceNotFoundException(
-                f"Segment definition {name} does not exist in domain {domain.name}."
-            )
-        return found
-
     def put_segment_subscription(
         self,
         domain_name: str,
@@ -187,7 +179,9 @@ class SubscriptionsMixin(CoreBackend):
         schedule_configuration: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         domain = self.domain(domain_name)
-        segment = self._segment_named(domain, segment_definition_name)
+        segment: Segment = domain.named(
+            segments.KIND, segment_definition_name, "Segment definition"
+        )
         state = _state(domain)
         schedule = {**DEFAULT_SCHEDULE, **(schedule_configuration or {})}
         stamp = now()
