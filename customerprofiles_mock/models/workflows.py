@@ -43,6 +43,7 @@ class Workflow:
     batches: list[dict[str, Any]]
     created_at: datetime
     uri: str
+    workflow_type: str
     tags: dict[str, str] = field(default_factory=dict)
 
     def _step_seconds(self) -> float:
@@ -132,6 +133,7 @@ class WorkflowsMixin(IntegrationsMixin):
             batches=batches,
             created_at=stamp,
             uri=uri,
+            workflow_type=workflow_type,
             tags=dict(tags or {}),
         )
         _workflows(domain)[workflow_id] = workflow
@@ -159,7 +161,7 @@ class WorkflowsMixin(IntegrationsMixin):
         source = workflow.flow["SourceFlowConfig"]
         return {
             "WorkflowId": workflow.id,
-            "WorkflowType": "APPFLOW_INTEGRATION",
+            "WorkflowType": workflow.workflow_type,
             "Status": status,
             "StartDate": workflow.created_at,
             "LastUpdatedAt": workflow.last_updated(),
@@ -222,7 +224,7 @@ class WorkflowsMixin(IntegrationsMixin):
         page, token = paginate(list(enumerate(steps)), lambda s: s[0], next_token, max_results)
         return {
             "WorkflowId": workflow.id,
-            "WorkflowType": "APPFLOW_INTEGRATION",
+            "WorkflowType": workflow.workflow_type,
             "Items": [s for _, s in page],
             "NextToken": token,
         }
@@ -242,6 +244,8 @@ class WorkflowsMixin(IntegrationsMixin):
         for workflow in domain.state.get(STATE, {}).values():
             current, _ = workflow.steps_done()
             created = workflow.created_at.timestamp()
+            if workflow_type is not None and workflow.workflow_type != workflow_type:
+                continue
             if status is not None and current != status:
                 continue
             if query_start_date is not None and created < _epoch(query_start_date):
@@ -250,7 +254,7 @@ class WorkflowsMixin(IntegrationsMixin):
                 continue
             items.append(
                 {
-                    "WorkflowType": "APPFLOW_INTEGRATION",
+                    "WorkflowType": workflow.workflow_type,
                     "WorkflowId": workflow.id,
                     "Status": current,
                     "StatusDescription": f"The workflow is {current.lower().replace('_', ' ')}.",
