@@ -18,7 +18,7 @@ from .exceptions import (
 from .models import CustomerProfilesBackend, customerprofiles_backends
 from .state import MockBackends
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def outbox(region: str | None = None, account_id: str | None = None) -> Outbox:
@@ -28,7 +28,7 @@ def outbox(region: str | None = None, account_id: str | None = None) -> Outbox:
     in moto's services). Defaults: ``AWS_DEFAULT_REGION`` (else us-east-1), moto's
     default account.
     """
-    return MockBackends().backend(region, account_id).outbox
+    return MockBackends().outbox(region, account_id)
 
 
 __all__ = [

@@ -9,10 +9,13 @@ instead of misbehaving later.
 
 from __future__ import annotations
 
+import importlib.abc
+import importlib.machinery
 import importlib.util
 import re
 import sys
 import types
+from collections.abc import Callable, Sequence
 from typing import Any
 from urllib.parse import unquote
 
@@ -48,7 +51,11 @@ def _check_version() -> None:
         raise _fail(f"supported moto versions are >={low[0]}.{low[1]},<{high[0]}.{high[1]}")
 
 
-def _load_internals() -> tuple[Any, Any, Any, Any, Any]:
+#: moto's HTTP server; patched when it is imported, so in-process use never pays for Flask.
+_WERKZEUG_APP = "moto.moto_server.werkzeug_app"
+
+
+def _load_internals() -> tuple[Any, Any, Any]:
     _check_version()
     already = sys.modules.get(f"moto.{SERVICE}")
     if already is None and importlib.util.find_spec(f"moto.{SERVICE}") is not None:
@@ -60,34 +67,21 @@ def _load_internals() -> tuple[Any, Any, Any, Any, Any]:
         import moto.backend_index as backend_index
         from moto.core.model_instances import model_data
         from moto.core.models import botocore_stubber
-        from moto.iam.models import get_account_id_from
-        from moto.moto_server.werkzeug_app import DomainDispatcherApplication
     except ImportError as exc:
         raise _fail(f"a moto internal is missing ({exc})") from exc
-    if not hasattr(DomainDispatcherApplication, "infer_service_region_host"):
-        raise _fail("moto's server no longer infers services with infer_service_region_host")
+    for module in ("moto.iam", _WERKZEUG_APP):  # found, not imported: both load on use
+        if importlib.util.find_spec(module) is None:
+            raise _fail(f"a moto internal is missing ({module})")
     if not isinstance(getattr(backend_index, "backend_url_patterns", None), list):
         raise _fail("moto.backend_index.backend_url_patterns is not a list any more")
     if not hasattr(botocore_stubber, "enabled"):
         raise _fail("moto's botocore stubber has no 'enabled' flag any more")
     if not isinstance(model_data, dict):
         raise _fail("moto.core.model_instances.model_data is not a dict any more")
-    return (
-        backend_index,
-        botocore_stubber,
-        get_account_id_from,
-        DomainDispatcherApplication,
-        model_data,
-    )
+    return backend_index, botocore_stubber, model_data
 
 
-(
-    _backend_index,
-    _stubber,
-    _account_id_from,
-    _dispatcher_app,
-    _model_data,
-) = _load_internals()
+_backend_index, _stubber, _model_data = _load_internals()
 _account_cache: dict[str, str] = {}
 
 
@@ -102,7 +96,7 @@ def register() -> None:
     patterns = _backend_index.backend_url_patterns
     if not any(name == SERVICE for name, _ in patterns):
         patterns.append((SERVICE, re.compile(URL_BASES[0])))
-    _route_unsigned_requests()
+    _after_import(_WERKZEUG_APP, _route_unsigned_requests)
     _show_on_dashboard()
 
 
@@ -137,18 +131,59 @@ def _show_on_dashboard() -> None:
         entries.setdefault(kind, _LiveModel(kind))
 
 
-def _is_customer_profiles_path(method: str, path: str) -> bool:
+def _is_customer_profiles_path(path: str) -> bool:
+    """A path under one of this service's roots, matching an operation or not.
+
+    A path under ``/domains`` that names no operation still gets this service's JSON
+    ``ResourceNotFoundException``, as a signed request does, rather than moto's S3 error
+    for a bucket called "domains".
+    """
     from .protocol.context import raw_routes
-    from .protocol.router import route
+    from .protocol.router import path_roots
 
     if any(path.startswith(prefix) for prefix in raw_routes):
         return True
     if path.startswith("/tags/"):
         return ":profile:" in unquote(path)
-    return route(method, path) is not None
+    return path.strip("/").split("/", 1)[0] in path_roots() - {"tags"}
 
 
-def _route_unsigned_requests() -> None:
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Runs a callback right after one module is executed, whoever imports it first."""
+
+    def __init__(self, name: str, callback: Callable[[types.ModuleType], None]) -> None:
+        self.name = name
+        self.callback = callback
+
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: types.ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        if spec is None or spec.loader is None:
+            return spec
+        execute = spec.loader.exec_module
+        callback = self.callback
+
+        def exec_module(module: types.ModuleType) -> None:
+            execute(module)
+            callback(module)
+
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
+        return spec
+
+
+def _after_import(name: str, callback: Callable[[types.ModuleType], None]) -> None:
+    """``callback(module)`` now if ``name`` is imported already, else as soon as it is."""
+    if name in sys.modules:
+        callback(sys.modules[name])
+    elif not any(isinstance(f, _AfterImport) and f.name == name for f in sys.meta_path):
+        sys.meta_path.insert(0, _AfterImport(name, callback))
+
+
+def _route_unsigned_requests(werkzeug_app: types.ModuleType) -> None:
     """Send unsigned requests for Customer Profiles paths to customer-profiles.
 
     moto's server picks a service from the SigV4 scope, and sends an unsigned request
@@ -156,19 +191,21 @@ def _route_unsigned_requests() -> None:
     path is one of this service's, and that names no other service in an
     ``X-Amz-Target`` header, is served here instead.
     """
-    original = _dispatcher_app.infer_service_region_host
+    dispatcher_app = werkzeug_app.DomainDispatcherApplication
+    original = getattr(dispatcher_app, "infer_service_region_host", None)
+    if original is None:
+        raise _fail("moto's server no longer infers services with infer_service_region_host")
     if getattr(original, "_customerprofiles", False):
         return
 
     def infer(self: Any, environ: dict[str, Any], path: str) -> str | None:
         unsigned = not environ.get("HTTP_AUTHORIZATION") and not environ.get("HTTP_X_AMZ_TARGET")
-        method = environ.get("REQUEST_METHOD", "GET")
-        if unsigned and _is_customer_profiles_path(method, path):
+        if unsigned and _is_customer_profiles_path(path):
             return "profile.us-east-1.amazonaws.com"
         return original(self, environ, path)
 
     infer._customerprofiles = True  # type: ignore[attr-defined]
-    _dispatcher_app.infer_service_region_host = infer
+    dispatcher_app.infer_service_region_host = infer
 
 
 def moto_is_answering() -> bool:
@@ -182,7 +219,10 @@ def account_for_access_key(access_key: str | None) -> str:
     if account is None:
         # IAM and STS mint fresh random key ids, so a key's account never changes
         # while it is in use; the cache is cleared whenever state is reset.
-        account = _account_id_from(access_key) if access_key else DEFAULT_ACCOUNT_ID
+        # moto's IAM is loaded on the first signed call, not at import.
+        from moto.iam.models import get_account_id_from
+
+        account = get_account_id_from(access_key) if access_key else DEFAULT_ACCOUNT_ID
         _account_cache[access_key or ""] = account
     return account
 
@@ -207,9 +247,9 @@ def moto_dispatch(request: Any, full_url: str, headers: Any) -> Response:
     return handle(request.method, full_url, headers, body)
 
 
-def run_server(host: str, port: int) -> None:
-    """Serve moto's services and customer-profiles over HTTP, blocking."""
+def run_server(argv: list[str]) -> None:
+    """Serve moto's services and customer-profiles over HTTP, blocking (moto_server's argv)."""
     from moto.server import main as moto_server_main
 
     register()
-    moto_server_main(["--host", host, "--port", str(port)])
+    moto_server_main(argv)

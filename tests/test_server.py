@@ -196,6 +196,44 @@ def test_unsigned_requests_for_customer_profiles_paths_reach_customer_profiles(
     assert "plain" in [d["DomainName"] for d in client(endpoint).list_domains()["Items"]]
 
 
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/domains/plain/no-such-resource"),
+        ("DELETE", "/domains/plain/profiles"),
+        ("PUT", "/templates/CTR/extra"),
+        ("GET", "/recommender-recipes/nothing/here"),
+    ],
+)
+def test_unsigned_paths_that_match_no_operation_get_this_services_json_404(
+    endpoint: str, method: str, path: str
+) -> None:
+    """Not moto's S3 XML for a bucket named "domains": the JSON error a signed call gets."""
+    request = urllib.request.Request(endpoint + path, method=method)
+    with pytest.raises(urllib.error.HTTPError) as raised:
+        urllib.request.urlopen(request, timeout=30)
+    error = raised.value
+    assert error.code == 404
+    assert error.headers["x-amzn-ErrorType"].startswith("ResourceNotFoundException")
+    assert error.headers["Content-Type"].startswith("application/json")
+    assert "Message" in json.loads(error.read())
+
+
+def test_cli_takes_moto_server_flags_and_tells_its_version() -> None:
+    from customerprofiles_mock import __version__
+    from customerprofiles_mock.server import parser
+
+    done = subprocess.run(
+        [sys.executable, "-m", "customerprofiles_mock", "--version"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stdout.split() == ["customerprofiles-mock", __version__]
+    args = parser().parse_args(["-H", "0.0.0.0", "-p", "5123", "-r", "-s"])
+    assert (args.host, args.port, args.reload, args.ssl) == ("0.0.0.0", 5123, True, True)
+
+
 def test_request_ids_over_http(endpoint: str) -> None:
     cp = client(endpoint)
     ok = cp.list_domains()["ResponseMetadata"]["RequestId"]
@@ -228,7 +266,7 @@ def test_getting_started_cli_snippet_runs_as_copied(
 def test_readme_run_command_installs_the_package_only() -> None:
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     run, test = re.findall(r"```bash\n(.*?)```", readme, re.S)[:2]
-    assert "pip install -e ." in run and "[test]" not in run
+    assert "pip install -q ." in run and "[test]" not in run
     assert "-m customerprofiles_mock" in run
     assert "[test]" in test and "pytest" in test
 

@@ -23,16 +23,18 @@ import re
 import sqlite3
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
-from typing import Any
-
-import sqlglot
-from sqlglot import exp
-from sqlglot.errors import SqlglotError
+from typing import TYPE_CHECKING, Any
 
 from ..clock import now
 from ..exceptions import BadRequestException
 from .mapping import string_profile_fields
 from .store import ADDRESS_FIELDS, Profile
+
+if TYPE_CHECKING:  # sqlglot is imported on first use: most tests never run SQL
+    from sqlglot import exp
+
+#: Terminal highlighting sqlglot puts around the offending token in its messages.
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def column(name: str) -> str:
@@ -95,6 +97,8 @@ def _part(index: int) -> Any:
 
 def _prepare(tree: exp.Expression) -> exp.Expression:
     """Pin the clock to the mock's, and turn Spark date helpers into SQLite functions."""
+    from sqlglot import exp
+
     stamp = now()
 
     def pin_clock(node: exp.Expression) -> exp.Expression:
@@ -122,11 +126,21 @@ def _prepare(tree: exp.Expression) -> exp.Expression:
 
 
 def compile_query(sql: str) -> str:
-    """Spark SQL -> the SQLite text to run; BadRequest when it does not parse or select ids."""
+    """Spark SQL -> the SQLite text to run; BadRequest when it does not parse or select ids.
+
+    Every identifier is quoted in the output, so fields and types named like SQL keywords
+    (``group``, ``order``) or starting with a digit work; SQLite still matches them
+    case-insensitively, as Spark does.
+    """
+    import sqlglot
+    from sqlglot import exp
+    from sqlglot.errors import SqlglotError
+
     try:
         statements = sqlglot.parse(sql, read="spark")
     except SqlglotError as error:
-        raise BadRequestException(f"SegmentSqlQuery is not valid Spark SQL: {error}") from None
+        message = _ANSI.sub("", str(error))
+        raise BadRequestException(f"SegmentSqlQuery is not valid Spark SQL: {message}") from None
     if len(statements) != 1 or not isinstance(statements[0], (exp.Select, exp.SetOperation)):
         raise BadRequestException("SegmentSqlQuery must be one SELECT statement")
     tree = statements[0]
@@ -136,7 +150,7 @@ def compile_query(sql: str) -> str:
         raise BadRequestException(
             "SegmentSqlQuery must select profile ids: one column, or a column named ProfileId"
         )
-    return str(_prepare(tree).sql(dialect="sqlite"))
+    return str(_prepare(tree).sql(dialect="sqlite", identify=True))
 
 
 def _profile_row(profile: Profile, attributes: list[str]) -> list[Any]:
@@ -204,8 +218,13 @@ def run(
             [(c, "TEXT") for c in columns],
             [_profile_row(p, attributes) + padding for p in profiles],
         )
+        taken = {"profiles"}
         for name, (cols, rows) in object_tables.items():
-            _table(db, column(name), cols, rows)
+            # SQLite table names ignore case: a type called "Profiles" (or two types that
+            # differ only in case) would clash; the profiles table and the first type win.
+            if column(name).lower() not in taken:
+                taken.add(column(name).lower())
+                _table(db, column(name), cols, rows)
         cursor = db.execute(compiled)
         names = [d[0] for d in cursor.description or ()]
         at = names.index("ProfileId") if "ProfileId" in names else 0
@@ -219,15 +238,19 @@ def run(
 def _table(
     db: sqlite3.Connection, name: str, cols: list[tuple[str, str]], rows: list[list[Any]]
 ) -> None:
-    """Create and fill a table; of columns whose names clash once sanitized, the first wins."""
-    keep: dict[str, int] = {}
+    """Create and fill a table; of columns whose names clash once sanitized, the first wins.
+
+    Names are quoted, so keywords (``group``) and leading digits (``1st``) are plain
+    columns; SQLite compares them without case, so the clash check does too.
+    """
+    keep: dict[str, tuple[str, int]] = {}
     for index, (col, _) in enumerate(cols):
-        keep.setdefault(column(col), index)
-    spec = ", ".join(f"{c} {cols[i][1]}" for c, i in keep.items())
+        keep.setdefault(column(col).lower(), (column(col), index))
+    spec = ", ".join(f'"{c}" {cols[i][1]}' for c, i in keep.values())
     db.execute(f'CREATE TABLE "{name}" ({spec})')
     if rows:
         marks = ", ".join("?" for _ in keep)
-        picks = list(keep.values())
+        picks = [i for _, i in keep.values()]
         db.executemany(
             f'INSERT INTO "{name}" VALUES ({marks})', ([row[i] for i in picks] for row in rows)
         )

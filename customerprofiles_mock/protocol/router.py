@@ -27,3 +27,9 @@ def route(method: str, path: str) -> tuple[OperationSpec, dict[str, str]] | None
         if labels is not None:
             return spec, labels
     return None
+
+
+@functools.lru_cache(maxsize=1)
+def path_roots() -> frozenset[str]:
+    """First path segments of this service's operations (``domains``, ``templates``, ...)."""
+    return frozenset(s.segments[0] for s in operations().values() if s.segments and s.segments[0])
