@@ -88,3 +88,68 @@ def test_fixture_handle_offers_outbox_and_reset(
     customerprofiles_mock.reset()
     assert cp.list_domains()["Items"] == []
     assert customerprofiles_mock.outbox().kinesis == {}
+
+
+# -- issue 18: what an object-type update may change; rule-based matching without rules --
+def orders(cp: Any, **extra: Any) -> Any:
+    return cp.put_profile_object_type(
+        DomainName="d",
+        ObjectTypeName="Orders",
+        **{"Description": "orders", **extra},
+        Fields={"id": {"Source": "_source.id", "ContentType": "STRING"}},
+        Keys={"orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}]},
+    )
+
+
+def test_updating_an_object_type_does_not_change_its_tags(customerprofiles_client: Any) -> None:
+    cp = customerprofiles_client
+    cp.create_domain(DomainName="d", DefaultExpirationDays=30)
+    orders(cp, Tags={"team": "a"})
+    updated = orders(cp, Tags={"team": "b", "extra": "x"}, ExpirationDays=10)
+    assert updated["Tags"] == {"team": "a"} and updated["ExpirationDays"] == 10
+    got = cp.get_profile_object_type(DomainName="d", ObjectTypeName="Orders")
+    assert got["Tags"] == {"team": "a"}
+    arn = got.get("ObjectTypeArn") or (
+        "arn:aws:profile:us-east-1:123456789012:domains/d/object-types/Orders"
+    )
+    cp.tag_resource(resourceArn=arn, tags={"team": "c"})  # the documented way
+    assert cp.list_tags_for_resource(resourceArn=arn)["tags"] == {"team": "c"}
+
+
+def test_encryption_key_is_fixed_once_the_data_store_is_enabled(
+    customerprofiles_client: Any,
+) -> None:
+    cp = customerprofiles_client
+    key = "arn:aws:kms:us-east-1:123456789012:key/one"
+    cp.create_domain(DomainName="d", DefaultExpirationDays=30, DataStore={"Enabled": True})
+    orders(cp, EncryptionKey=key)
+    code, _, message = error_code(lambda: orders(cp, EncryptionKey=key.replace("one", "two")))
+    assert code == "BadRequestException" and "EncryptionKey" in message
+    assert (
+        cp.get_profile_object_type(DomainName="d", ObjectTypeName="Orders")["EncryptionKey"] == key
+    )
+    assert orders(cp, EncryptionKey=key, Description="same key")["Description"] == "same key"
+    assert orders(cp, Description="key left out")["EncryptionKey"] == key
+
+
+def test_encryption_key_may_change_without_the_data_store(customerprofiles_client: Any) -> None:
+    cp = customerprofiles_client
+    cp.create_domain(DomainName="d", DefaultExpirationDays=30)
+    orders(cp, EncryptionKey="arn:aws:kms:us-east-1:123456789012:key/one")
+    changed = orders(cp, EncryptionKey="arn:aws:kms:us-east-1:123456789012:key/two")
+    assert changed["EncryptionKey"].endswith("key/two")
+
+
+def test_rule_based_matching_may_be_enabled_without_rules(customerprofiles_client: Any) -> None:
+    cp = customerprofiles_client
+    created = cp.create_domain(
+        DomainName="d", DefaultExpirationDays=30, RuleBasedMatching={"Enabled": True}
+    )
+    assert created["RuleBasedMatching"]["Enabled"] is True
+    assert "MatchingRules" not in created["RuleBasedMatching"] or (
+        created["RuleBasedMatching"]["MatchingRules"] == []
+    )
+    for _ in range(2):
+        cp.create_profile(DomainName="d", FirstName="Ana", LastName="Silva")
+    # No rule, nothing to match on: no matches, and no error.
+    assert cp.list_rule_based_matches(DomainName="d")["MatchIds"] == []

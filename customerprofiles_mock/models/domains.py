@@ -191,8 +191,6 @@ def _check_rules(rule_based_matching: dict[str, Any] | None) -> None:
                     f"Matching rule {level} names an unsupported attribute: {attribute}"
                 )
     config = rule_based_matching or {}
-    if config.get("Enabled") and not rules:
-        raise BadRequestException("Rule-based matching needs at least one matching rule")
     matching = config.get("MaxAllowedRuleLevelForMatching")
     merging = config.get("MaxAllowedRuleLevelForMerging")
     for name, limit in (("Matching", matching), ("Merging", merging)):

@@ -104,10 +104,24 @@ class ObjectTypesMixin(CoreBackend):
             )
 
     def _store_type(self, domain: Domain, object_type: ObjectType) -> ObjectType:
+        """Create, or update in place what an update may change.
+
+        The Administrator Guide's "Update and validate an object type mapping": tags are
+        not changed by an update (TagResource/UntagResource are the way), and the
+        encryption key cannot change once the domain's data store is enabled.
+        """
         existing = self._object_types(domain).get(object_type.name)
         if existing is not None:
+            if domain.data_store_enabled:
+                if object_type.encryption_key is None:
+                    object_type.encryption_key = existing.encryption_key
+                elif object_type.encryption_key != existing.encryption_key:
+                    raise BadRequestException(
+                        f"The EncryptionKey of object type {object_type.name} cannot be "
+                        "changed while the domain's data store is enabled"
+                    )
             object_type.created_at = existing.created_at
-            object_type.tags = {**existing.tags, **object_type.tags}
+            object_type.tags = existing.tags
         self._check_room(domain, object_type.name)
         self._object_types(domain)[object_type.name] = object_type
         self._register_key_types(domain, object_type)
