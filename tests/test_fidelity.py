@@ -153,3 +153,184 @@ def test_rule_based_matching_may_be_enabled_without_rules(customerprofiles_clien
         cp.create_profile(DomainName="d", FirstName="Ana", LastName="Silva")
     # No rule, nothing to match on: no matches, and no error.
     assert cp.list_rule_based_matches(DomainName="d")["MatchIds"] == []
+
+
+# -- issue 14 items 1-4: calculated attributes ------------------------------------------
+def flights(cp: Any) -> None:
+    """A travel-style type feeding the standard _airSegment object."""
+    cp.create_domain(DomainName="d", DefaultExpirationDays=30)
+    cp.put_profile_object_type(
+        DomainName="d",
+        ObjectTypeName="FlightSegments",
+        Description="segments",
+        AllowProfileCreation=True,
+        Fields={
+            "id": {"Source": "_source.id", "Target": "_airSegment.SegmentId"},
+            "price": {"Source": "_source.price", "Target": "_airSegment.Seat.Price"},
+            "departs": {"Source": "_source.departs", "Target": "_airSegment.Departure.Date"},
+            "email": {"Source": "_source.email", "Target": "_profile.EmailAddress"},
+        },
+        Keys={
+            "segmentId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+            "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
+        },
+    )
+
+
+def segment(cp: Any, sid: str, price: Any, departs: Any, email: str = "t@x.io") -> None:
+    document = {"id": sid, "price": price, "departs": departs, "email": email}
+    cp.put_profile_object(
+        DomainName="d", ObjectTypeName="FlightSegments", Object=json.dumps(document)
+    )
+
+
+def traveller(cp: Any, email: str = "t@x.io") -> str:
+    found = cp.search_profiles(DomainName="d", KeyName="_email", Values=[email])["Items"]
+    return str(found[0]["ProfileId"])
+
+
+def calc(cp: Any, name: str, statistic: str, expression: str, **extra: Any) -> Any:
+    fields = sorted({m.split(".", 1)[1].split("}")[0] for m in expression.split("{")[1:]})
+    return cp.create_calculated_attribute_definition(
+        DomainName="d",
+        CalculatedAttributeName=name,
+        Statistic=statistic,
+        AttributeDetails={"Attributes": [{"Name": f} for f in fields], "Expression": expression},
+        **extra,
+    )
+
+
+def value(cp: Any, name: str, profile: str) -> Any:
+    return cp.get_calculated_attribute_for_profile(
+        DomainName="d", ProfileId=profile, CalculatedAttributeName=name
+    ).get("Value")
+
+
+def test_definitions_over_standard_objects_with_a_range_of_unit_and_source_only(
+    customerprofiles_client: Any,
+) -> None:
+    cp = customerprofiles_client
+    flights(cp)
+    # The travel sample's shape: a Range with only Unit and TimestampSource.
+    calc(
+        cp,
+        "spend",
+        "SUM",
+        "{_airSegment.Seat.Price}",
+        Conditions={"Range": {"Unit": "DAYS", "TimestampSource": "{_airSegment.Departure.Date}"}},
+    )
+    calc(
+        cp,
+        "first_departure",
+        "FIRST_OCCURRENCE",
+        "{_airSegment.Departure.Date}",
+        Conditions={"Range": {"Unit": "DAYS", "TimestampSource": "{_airSegment.Departure.Date}"}},
+    )
+    segment(cp, "s1", 120.5, "2026-03-01T10:00:00Z")
+    segment(cp, "s2", 80, "2025-12-24T08:00:00Z")
+    profile = traveller(cp)
+    assert value(cp, "spend", profile) == "200.5"
+    assert value(cp, "first_departure", profile) == "2025-12-24T08:00:00Z"
+
+
+def test_widening_a_range_does_not_bring_back_older_data(customerprofiles_client: Any) -> None:
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    cp = customerprofiles_client
+    flights(cp)
+    with freeze_time("2026-01-01") as clock:
+        segment(cp, "old", 100, "x")  # ingested 2026-01-01
+        clock.tick(timedelta(days=10))
+        calc(
+            cp,
+            "recent",
+            "SUM",
+            "{_airSegment.Seat.Price}",
+            Conditions={"Range": {"Value": 7, "Unit": "DAYS"}},
+            UseHistoricalData=True,
+        )
+        segment(cp, "new", 5, "x")
+        profile = traveller(cp)
+        assert value(cp, "recent", profile) == "5"
+        cp.update_calculated_attribute_definition(
+            DomainName="d",
+            CalculatedAttributeName="recent",
+            Conditions={"Range": {"Value": 30, "Unit": "DAYS"}},
+        )
+        # "increasing the date range ... will not trigger inclusion of historical data
+        # greater than the current date range"
+        assert value(cp, "recent", profile) == "5"
+        clock.tick(timedelta(days=1))
+        segment(cp, "later", 7, "x")
+        assert value(cp, "recent", profile) == "12"
+
+
+def test_epochmilli_timestamps_in_seconds_are_not_read_as_1970(
+    customerprofiles_client: Any,
+) -> None:
+    from freezegun import freeze_time
+
+    cp = customerprofiles_client
+    flights(cp)
+    with freeze_time("2026-06-15"):
+        calc(
+            cp,
+            "week",
+            "SUM",
+            "{_airSegment.Seat.Price}",
+            Conditions={
+                "Range": {
+                    "Value": 7,
+                    "Unit": "DAYS",
+                    "TimestampSource": "{_airSegment.Departure.Date}",
+                    "TimestampFormat": "EPOCHMILLI",
+                }
+            },
+        )
+        segment(cp, "secs", 10, 1781308800)  # 2026-06-13 in seconds
+        segment(cp, "millis", 20, 1781308800000)  # the same instant in milliseconds
+        segment(cp, "old", 40, 1700000000)  # 2023, in seconds
+        assert value(cp, "week", traveller(cp)) == "30"
+
+
+def test_huge_numbers_never_break_a_call(customerprofiles_client: Any) -> None:
+    cp = customerprofiles_client
+    flights(cp)
+    calc(cp, "total", "SUM", "{_airSegment.Seat.Price}")
+    calc(cp, "mean", "AVERAGE", "{_airSegment.Seat.Price}")
+    calc(cp, "blown", "MAXIMUM", "{_airSegment.Seat.Price} * 1e400")
+    segment(cp, "a", 1.5e308, "x")
+    segment(cp, "b", 1.5e308, "x")
+    profile = traveller(cp)
+    assert value(cp, "total", profile) is None  # beyond a double: no value
+    assert float(value(cp, "mean", profile)) == 1.5e308
+    assert value(cp, "blown", profile) is None
+    listed = cp.list_calculated_attributes_for_profile(DomainName="d", ProfileId=profile)
+    assert len(listed["Items"]) == 3
+    assert (
+        len(
+            cp.list_profile_objects(
+                DomainName="d", ObjectTypeName="FlightSegments", ProfileId=profile
+            )["Items"]
+        )
+        == 2
+    )
+
+
+def test_statistics_of_huge_values_are_finite(customerprofiles_client: Any) -> None:
+    cp = customerprofiles_client
+    cp.create_domain(DomainName="d", DefaultExpirationDays=30, DataStore={"Enabled": True})
+    put_type(cp, "Bets", ["stake"], "stake")
+    for n, stake in enumerate((1.5e308, 1.7e308, -1.6e308)):
+        cp.put_profile_object(
+            DomainName="d",
+            ObjectTypeName="Bets",
+            Object=json.dumps({"stake": stake, "email": f"{n}@x.io"}),
+        )
+    stats = cp.get_object_type_attribute_statistics(
+        DomainName="d", ObjectTypeName="Bets", AttributeName="stake"
+    )["Statistics"]
+    assert stats["Maximum"] == 1.7e308 and stats["Minimum"] == -1.6e308
+    assert abs(stats["Average"] - 1.6e308 / 3) < 1e300

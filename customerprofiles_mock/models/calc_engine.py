@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import bisect
 import json
+import math
 import operator
 import re
 from collections import Counter
@@ -49,9 +50,9 @@ class Expression:
         numbers = {f"f{i}": number(values.get(name)) for i, name in enumerate(self.fields)}
         try:
             result = _compute(self.tree, numbers)
-        except (ZeroDivisionError, TypeError):
+        except (ZeroDivisionError, TypeError, OverflowError):
             return None
-        return None if result is None else format_number(result)
+        return None if result is None or not math.isfinite(result) else format_number(result)
 
 
 def _compute(node: ast.expr, numbers: dict[str, float | None]) -> float | None:
@@ -129,14 +130,25 @@ def passes(spec: dict[str, Any] | None, values: dict[str, str | None]) -> bool:
     return combine(spec.get("Include", "ALL"), groups)
 
 
+#: Below this an epoch number is read as seconds, at or above it as milliseconds: 1e11
+#: seconds is the year 5138, 1e11 milliseconds is 1973 (the model allows either precision).
+EPOCH_SECONDS_BELOW = 1e11
+
+
 def parse_timestamp(raw: Any, layout: str | None) -> datetime | None:
-    """A TimestampSource value: epoch milliseconds or ISO 8601 (either guessed if unset)."""
+    """A TimestampSource value: epoch seconds or milliseconds, or ISO 8601.
+
+    The model says EPOCHMILLI values may have second or millisecond precision, so the
+    magnitude decides which; an unset format guesses epoch for numbers, else ISO 8601.
+    """
     if raw is None or isinstance(raw, (dict, list, bool)):
         return None
     text = str(raw).strip()
     if layout == "EPOCHMILLI" or (layout is None and re.fullmatch(r"-?\d+(\.\d+)?", text)):
         try:
-            return datetime.fromtimestamp(float(text) / 1000, timezone.utc)
+            epoch = float(text)
+            seconds = epoch if abs(epoch) < EPOCH_SECONDS_BELOW else epoch / 1000
+            return datetime.fromtimestamp(seconds, timezone.utc)
         except (ValueError, OverflowError, OSError):
             return None
     try:
@@ -183,7 +195,11 @@ class Series:
 def window(
     conditions: dict[str, Any], override: dict[str, Any] | None, at: float
 ) -> tuple[float, float] | None:
-    """The [start, end] epoch window of a Range (or its override), None for no window."""
+    """The [start, end] epoch window of a Range (or its override), None for no window.
+
+    A Range with neither Value nor ValueRange (only Unit, TimestampSource, ...) bounds
+    nothing: it only says which timestamp orders the objects.
+    """
     spec = (override or {}).get("Range") or (conditions or {}).get("Range")
     if not spec:
         return None
@@ -193,7 +209,9 @@ def window(
     )
     if bounds is not None:
         return at - bounds["Start"] * day, at - bounds.get("End", 0) * day
-    return at - spec.get("Value", 0) * day, at
+    if spec.get("Value") is None:
+        return None
+    return at - spec["Value"] * day, at
 
 
 STATISTICS: dict[str, Callable[[list[Entry]], str | None]] = {
@@ -214,16 +232,23 @@ def _most_frequent(entries: list[Entry]) -> str | None:
 
 
 def _numeric_statistic(statistic: str, entries: list[Entry]) -> str | None:
+    """SUM/MINIMUM/MAXIMUM/AVERAGE; a result beyond a double's range has no value."""
     values = [n for e in entries if (n := number(e.value)) is not None]
     if not values:
         return None
-    if statistic == "SUM":
-        return format_number(sum(values))
     if statistic == "MINIMUM":
-        return format_number(min(values))
-    if statistic == "MAXIMUM":
-        return format_number(max(values))
-    return format_number(sum(values) / len(values))
+        result = min(values)
+    elif statistic == "MAXIMUM":
+        result = max(values)
+    else:
+        # The average is taken from scaled values, so n values near a double's maximum
+        # still average to one; a sum beyond it has no value.
+        try:
+            scale = 1 if statistic == "SUM" else len(values)
+            result = math.fsum(v / scale for v in values)
+        except OverflowError:
+            return None
+    return format_number(result) if math.isfinite(result) else None
 
 
 def _threshold(spec: dict[str, Any] | None, value: str | None) -> str | None:
@@ -249,17 +274,25 @@ def compute(
     conditions: dict[str, Any] | None,
     override: dict[str, Any] | None,
     at: datetime,
+    floor: float | None = None,
+    generation: int = 0,
 ) -> Result:
-    """The value of one definition for one profile at time ``at``."""
+    """The value of one definition for one profile at time ``at``.
+
+    ``floor``: entries older than this never count (see the definition's ``floor``);
+    ``generation``: the definition's version, part of the cache key.
+    """
     if series is None or not series.entries:
         return Result(_threshold((conditions or {}).get("Threshold"), _empty(statistic)), None, 0)
-    key = json.dumps(override, sort_keys=True) if override else None
+    key = (generation, json.dumps(override, sort_keys=True) if override else None)
     now = at.timestamp()
     cached = series.cache.get(key)
     if cached is not None and cached[0] == series.version and now < cached[1]:
         return cached[2]
     conditions = conditions or {}
     bounds = window(conditions, override, now)
+    if floor is not None:
+        bounds = (max(bounds[0], floor), bounds[1]) if bounds else (floor, float("inf"))
     entries = series.entries
     valid_until = float("inf")
     if bounds is not None:

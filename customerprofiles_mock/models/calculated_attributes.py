@@ -29,9 +29,10 @@ from .calc_engine import (
     parse_expression,
     parse_timestamp,
     passes,
+    window,
 )
 from .domains import Domain
-from .mapping import evaluate
+from .mapping import evaluate, standard_objects
 from .store import ProfileObject
 from .templates import template
 
@@ -53,6 +54,11 @@ class Definition:
     created_at: datetime
     last_updated_at: datetime
     tags: dict[str, str] = field(default_factory=dict)
+    #: epoch seconds before which objects never count again: set when an update widens
+    #: the Range, which "will not trigger inclusion of historical data" outside the old one
+    floor: float | None = None
+    #: bumped when the conditions change, so results cached under the old ones are stale
+    version: int = 0
 
     def status(self) -> tuple[str, int]:
         if not self.use_historical_data:
@@ -109,9 +115,39 @@ def _type_fields(domain: Domain, type_name: str) -> dict[str, Any] | None:
     return dict(source.get("Fields", {})) if source else None
 
 
+def _standard_fields(domain: Domain, type_name: str, standard: str) -> dict[str, Any]:
+    """A type's fields seen as the standard object they feed: ``Seat.Price`` -> its field.
+
+    A definition over a standard object (``{_airSegment.Seat.Price}``) reads every object
+    whose type maps into it, each through its own type's mapping.
+    """
+    prefix = standard + "."
+    return {
+        spec["Target"][len(prefix) :]: spec
+        for spec in (_type_fields(domain, type_name) or {}).values()
+        if str(spec.get("Target", "")).startswith(prefix)
+    }
+
+
+def _feeds(domain: Domain, type_name: str) -> set[str]:
+    """The names a definition may read objects of this type under: its own, and every
+    standard object its fields target."""
+    targets = (str(f.get("Target", "")) for f in (_type_fields(domain, type_name) or {}).values())
+    return {type_name} | {t.split(".", 1)[0] for t in targets if t.split(".", 1)[0] in STANDARD}
+
+
+STANDARD = standard_objects()
+
+
 def _entry(domain: Domain, definition: Definition, obj: ProfileObject) -> Entry | None:
     """The entry an object contributes, or None when the Filter leaves it out."""
-    fields = _type_fields(domain, obj.object_type) or {}
+    read_as = definition.expression.object_type
+    standard = read_as in STANDARD
+    fields = (
+        _standard_fields(domain, obj.object_type, read_as)
+        if standard
+        else _type_fields(domain, obj.object_type) or {}
+    )
     document = obj.document
     wanted = set(definition.expression.fields) | filter_fields(definition.filter)
     values = {name: evaluate(fields.get(name, {}).get("Source", ""), document) for name in wanted}
@@ -120,8 +156,12 @@ def _entry(domain: Domain, definition: Definition, obj: ProfileObject) -> Entry 
     stamp = obj.ingested_at
     source = ((definition.conditions or {}).get("Range") or {}).get("TimestampSource")
     if source:
-        path = "_source." + source.strip("{}").split(".", 1)[1]
-        raw = _raw(document, path)
+        path = source.strip().strip("{}").split(".", 1)[1]
+        raw = (
+            evaluate(fields.get(path, {}).get("Source", ""), document)
+            if standard
+            else _raw(document, "_source." + path)
+        )
         layout = definition.conditions["Range"].get("TimestampFormat")  # type: ignore[index]
         stamp = parse_timestamp(raw, layout) or stamp
     return Entry(stamp.timestamp(), obj.seq, obj.unique_key, definition.expression.evaluate(values))
@@ -143,9 +183,14 @@ def _follow_changes(domain: Domain, change: events.Change) -> None:
     if change.kind == events.PROFILE_REMOVED:
         for by_profile in state.series.values():
             by_profile.pop(change.profile_id or "", None)
-    elif obj is not None and change.profile_id and obj.object_type in state.by_type:
+    elif obj is not None and change.profile_id:
+        names = [
+            name
+            for read_as in _feeds(domain, obj.object_type)
+            for name in state.by_type.get(read_as, ())
+        ]
         definitions = domain.collections[KIND]
-        for name in state.by_type[obj.object_type]:
+        for name in names:
             by_profile = state.series.setdefault(name, {})
             if change.kind == events.OBJECT_REMOVED:
                 if change.profile_id in by_profile:
@@ -168,7 +213,15 @@ def value_of(
     """One definition's value for one profile, in the shape the read operations answer."""
     definition: Definition = domain.collections[KIND][name]
     series = _state(domain).series.get(name, {}).get(profile_id)
-    result = compute(series, definition.statistic, definition.conditions, override, now())
+    result = compute(
+        series,
+        definition.statistic,
+        definition.conditions,
+        override,
+        now(),
+        definition.floor,
+        definition.version,
+    )
     status, _ = definition.status()
     return {
         "CalculatedAttributeName": name,
@@ -207,8 +260,6 @@ class CalculatedAttributesMixin(CoreBackend):
             raise BadRequestException(
                 "Range.ValueRange.Start must be at least End: both count days back from now"
             )
-        if spec and "Value" not in spec and not bounds:
-            raise BadRequestException("Range needs a Value or a ValueRange")
         threshold = (conditions or {}).get("Threshold")
         if threshold and threshold["Operator"] in ("GREATER_THAN", "LESS_THAN"):
             try:
@@ -239,13 +290,16 @@ class CalculatedAttributesMixin(CoreBackend):
                 "already exists"
             )
         expression = parse_expression(attribute_details["Expression"])
+        # A standard object (_order, _airSegment, ...) is read through the types that map
+        # into it; any path under it is one of its fields, as in a mapping's Target.
         fields = _type_fields(domain, expression.object_type)
-        if fields is None:
+        if fields is None and expression.object_type not in STANDARD:
             raise BadRequestException(
                 f"Object type {expression.object_type} does not exist in domain {domain_name}"
             )
         named = {a["Name"] for a in attribute_details["Attributes"]}
-        unknown = sorted((set(expression.fields) | named | filter_fields(filter)) - set(fields))
+        wanted = set(expression.fields) | named | filter_fields(filter)
+        unknown = sorted(wanted - set(fields)) if fields is not None else []
         if unknown:
             raise BadRequestException(
                 f"Object type {expression.object_type} has no field {', '.join(unknown)}"
@@ -272,8 +326,13 @@ class CalculatedAttributesMixin(CoreBackend):
         state.by_type.setdefault(expression.object_type, set()).add(calculated_attribute_name)
         by_profile = state.series.setdefault(calculated_attribute_name, {})
         if definition.use_historical_data:
+            feeds: dict[str, bool] = {}
             for obj in domain.store.objects_by_key.values():
-                if obj.object_type == expression.object_type and obj.profile_id:
+                if obj.object_type not in feeds:
+                    feeds[obj.object_type] = expression.object_type in _feeds(
+                        domain, obj.object_type
+                    )
+                if feeds[obj.object_type] and obj.profile_id:
                     entry = _entry(domain, definition, obj)
                     if entry is not None:
                         by_profile.setdefault(obj.profile_id, Series()).add(entry)
@@ -301,10 +360,13 @@ class CalculatedAttributesMixin(CoreBackend):
             definition.display_name = display_name
         if description is not None:
             definition.description = description
-        if conditions is not None:
+        if conditions is not None and conditions != definition.conditions:
+            at = now().timestamp()
+            old = window(definition.conditions or {}, None, at)
+            if old is not None:
+                definition.floor = max(definition.floor or old[0], old[0])
             definition.conditions = copy.deepcopy(conditions)
-            for series in _state(domain).series.get(calculated_attribute_name, {}).values():
-                series.cache.clear()
+            definition.version += 1  # cached results were for the old conditions
         definition.last_updated_at = now()
         return definition.describe()
 

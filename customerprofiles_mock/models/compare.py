@@ -8,6 +8,8 @@ and NOT_BETWEEN [inference: "none of the values" holds for a profile without the
 
 from __future__ import annotations
 
+import math
+
 import functools
 import json
 import re
@@ -174,6 +176,8 @@ def combine(kind: str, results: list[bool]) -> bool:
 
 def format_number(value: float) -> str:
     """Numbers as strings without spurious digits: 3.0 -> "3", 0.1 + 0.2 -> "0.3"."""
+    if not math.isfinite(value):
+        return format(value, ".15g")
     if value == int(value) and abs(value) < 1e18:
         return str(int(value))
     return format(value, ".15g")

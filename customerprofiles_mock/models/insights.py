@@ -99,7 +99,17 @@ def _percentile(ordered: list[float], percent: float) -> float:
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def statistics(values: AttributeValues) -> dict[str, Any] | None:
+#: What AWS answers for an attribute with no numeric values: every figure null.
+NO_STATISTICS: dict[str, Any] = {
+    "Maximum": None,
+    "Minimum": None,
+    "Average": None,
+    "StandardDeviation": None,
+    "Percentiles": dict.fromkeys(PERCENTILES),
+}
+
+
+def statistics(values: AttributeValues) -> dict[str, Any]:
     numbers = sorted(
         n
         for value, count in values.counts.items()
@@ -107,9 +117,12 @@ def statistics(values: AttributeValues) -> dict[str, Any] | None:
         for _ in range(count)
     )
     if not numbers:
-        return None
-    mean = sum(numbers) / len(numbers)
-    spread = math.sqrt(sum((n - mean) ** 2 for n in numbers) / len(numbers))
+        return NO_STATISTICS
+    # Scaled by the largest magnitude, so values near a double's limit never overflow.
+    scale = max(abs(numbers[0]), abs(numbers[-1])) or 1.0
+    mean = math.fsum(n / scale for n in numbers) / len(numbers)
+    spread = math.sqrt(math.fsum((n / scale - mean) ** 2 for n in numbers) / len(numbers))
+    mean, spread = mean * scale, spread * scale
     return {
         "Maximum": numbers[-1],
         "Minimum": numbers[0],
@@ -200,11 +213,9 @@ class InsightsMixin(CoreBackend):
             raise ResourceNotFoundException(
                 f"Object type {object_type_name} has no attribute {attribute_name}."
             )
-        if values.statistics is None or values.statistics[0] != values.version:
-            computed = statistics(values)
-            if computed is None:
-                raise BadRequestException(
-                    f"Attribute {attribute_name} of {object_type_name} has no numeric values"
-                )
-            values.statistics = (values.version, computed, now())
+        # "Calculations are performed once per day, providing a consistent snapshot": one
+        # computation per UTC day, whatever changes in between.
+        today = now().date()
+        if values.statistics is None or values.statistics[2].date() != today:
+            values.statistics = (values.version, statistics(values), now())
         return {"Statistics": values.statistics[1], "CalculatedAt": values.statistics[2]}

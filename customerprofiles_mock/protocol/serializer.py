@@ -1,7 +1,7 @@
 """Backend results -> wire JSON, shaped by the operation's output shape.
 
 Backends return plain dicts keyed by model member names. Serialization keeps only
-modeled members, drops ``None``, and turns datetimes into epoch seconds. Lists and maps
+modeled members, drops ``None`` (a required member is sent as ``null``), and turns datetimes into epoch seconds. Lists and maps
 of scalars are copied without descending into them. An empty list or map whose shape
 requires at least one entry is omitted, as AWS would not send it, unless it is the whole
 response (``ListTagsForResource`` answers ``{"tags": {}}`` for an untagged resource).
@@ -100,7 +100,11 @@ class _Compiler:
             out = {}
             for name, item in value.items():
                 conv = members.get(name)
-                if conv is None or item is None or (not item and name in non_empty):
+                if conv is None or (not item and name in non_empty):
+                    continue
+                if item is None:
+                    if name in required:  # AWS sends a required member it has no value for
+                        out[name] = None  # as null (attribute statistics of text values)
                     continue
                 out[name] = conv(item)
             return out
