@@ -8,10 +8,9 @@ and NOT_BETWEEN [inference: "none of the values" holds for a profile without the
 
 from __future__ import annotations
 
-import math
-
 import functools
 import json
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timezone

@@ -1,8 +1,8 @@
 """Backend results -> wire JSON, shaped by the operation's output shape.
 
 Backends return plain dicts keyed by model member names. Serialization keeps only
-modeled members, drops ``None`` (a required member is sent as ``null``), and turns datetimes into epoch seconds. Lists and maps
-of scalars are copied without descending into them. An empty list or map whose shape
+modeled members, drops ``None`` (a required member is sent as ``null``), and turns
+datetimes into epoch seconds. Lists and maps of scalars are copied without descending into them. An empty list or map whose shape
 requires at least one entry is omitted, as AWS would not send it, unless it is the whole
 response (``ListTagsForResource`` answers ``{"tags": {}}`` for an untagged resource).
 """
@@ -97,7 +97,7 @@ class _Compiler:
         def convert(value: Any) -> Any:
             if not isinstance(value, dict):
                 value = value.to_dict()
-            out = {}
+            out: dict[str, Any] = {}
             for name, item in value.items():
                 conv = members.get(name)
                 if conv is None or (not item and name in non_empty):
