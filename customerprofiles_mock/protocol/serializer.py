@@ -4,7 +4,8 @@ Backends return plain dicts keyed by model member names. Serialization keeps onl
 modeled members, drops ``None`` (a required member is sent as ``null``), and turns
 datetimes into epoch seconds. Lists and maps of scalars are copied without descending
 into them. An empty list or map whose shape requires at least one entry is omitted,
-as AWS would not send it, unless it is the whole response (``ListTagsForResource`` answers ``{"tags": {}}`` for an untagged resource).
+as AWS would not send it, unless it is the whole response (``ListTagsForResource``
+answers ``{"tags": {}}`` for an untagged resource).
 """
 
 from __future__ import annotations
