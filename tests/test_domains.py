@@ -82,7 +82,11 @@ def test_rule_based_matching_status_moves_with_time(customerprofiles_client: Any
         assert cp.get_domain(DomainName="rules")["RuleBasedMatching"]["Status"] == "IN_PROGRESS"
         clock.tick(timedelta(minutes=11))
         assert cp.get_domain(DomainName="rules")["RuleBasedMatching"]["Status"] == "ACTIVE"
-        updated = cp.update_domain(DomainName="rules", RuleBasedMatching=RULES)
+        same = cp.update_domain(DomainName="rules", RuleBasedMatching=RULES)
+        assert same["RuleBasedMatching"]["Status"] == "ACTIVE"  # the same rules: no change
+        clock.tick(timedelta(days=1))  # a change is allowed a day after ACTIVE
+        changed = {**RULES, "MatchingRules": [{"Rule": ["EmailAddress"]}]}
+        updated = cp.update_domain(DomainName="rules", RuleBasedMatching=changed)
         assert updated["RuleBasedMatching"]["Status"] == "PENDING"
         clock.tick(timedelta(hours=1, minutes=1))
         assert cp.get_domain(DomainName="rules")["RuleBasedMatching"]["Status"] == "IN_PROGRESS"

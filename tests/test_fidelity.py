@@ -334,3 +334,441 @@ def test_statistics_of_huge_values_are_finite(customerprofiles_client: Any) -> N
     )["Statistics"]
     assert stats["Maximum"] == 1.7e308 and stats["Minimum"] == -1.6e308
     assert abs(stats["Average"] - 1.6e308 / 3) < 1e300
+
+
+# -- issue 14 items 6, 8-13 -------------------------------------------------------------
+def test_segment_snapshot_needs_a_destination(customerprofiles_client: Any) -> None:
+    cp = customerprofiles_client
+    cp.create_domain(DomainName="d", DefaultExpirationDays=30)
+    cp.create_segment_definition(
+        DomainName="d",
+        SegmentDefinitionName="all",
+        DisplayName="all",
+        SegmentGroups={
+            "Include": "ALL",
+            "Groups": [
+                {
+                    "Type": "ALL",
+                    "Dimensions": [
+                        {
+                            "ProfileAttributes": {
+                                "FirstName": {"DimensionType": "INCLUSIVE", "Values": ["Ana"]}
+                            }
+                        }
+                    ],
+                }
+            ],
+        },
+    )
+    code, _, message = error_code(
+        cp.create_segment_snapshot, DomainName="d", SegmentDefinitionName="all", DataFormat="CSV"
+    )
+    assert code == "BadRequestException" and "DestinationUri" in message
+
+
+def test_a_domain_object_type_does_not_hide_the_profile_types_attributes(
+    customerprofiles_client: Any,
+) -> None:
+    cp = customerprofiles_client
+    cp.create_domain(DomainName="d", DefaultExpirationDays=30, DataStore={"Enabled": True})
+    put_type(cp, "Shared", ["color"], "color")
+    cp.put_domain_object_type(
+        DomainName="d",
+        ObjectTypeName="Shared",
+        Fields={"size": {"Source": "_source.size", "Target": "_catalogItem.Size"}},
+    )
+    names = {
+        a["AttributeName"]
+        for a in cp.list_object_type_attributes(DomainName="d", ObjectTypeName="Shared")["Items"]
+    }
+    assert {"color", "email", "size"} <= names
+
+
+def test_attribute_value_pages_never_repeat_a_value(customerprofiles_client: Any) -> None:
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    cp = customerprofiles_client
+    cp.create_domain(DomainName="d", DefaultExpirationDays=30, DataStore={"Enabled": True})
+    put_type(cp, "Tickets", ["tier", "tid"], "tid")
+    with freeze_time("2026-01-01") as clock:
+        for n, tier in enumerate(["a", "b", "c", "d"]):
+            document = {"tier": tier, "tid": str(n), "email": "x@x.io"}
+            cp.put_profile_object(
+                DomainName="d", ObjectTypeName="Tickets", Object=json.dumps(document)
+            )
+            clock.tick(timedelta(minutes=1))
+        first = cp.list_object_type_attribute_values(
+            DomainName="d", ObjectTypeName="Tickets", AttributeName="tier", MaxResults=2
+        )
+        document = {"tier": "new", "tid": "9", "email": "x@x.io"}
+        cp.put_profile_object(DomainName="d", ObjectTypeName="Tickets", Object=json.dumps(document))
+        second = cp.list_object_type_attribute_values(
+            DomainName="d",
+            ObjectTypeName="Tickets",
+            AttributeName="tier",
+            MaxResults=2,
+            NextToken=first["NextToken"],
+        )
+    seen = [v["Value"] for v in first["Items"] + second["Items"]]
+    assert seen == ["d", "c", "b", "a"]
+
+
+def test_rule_based_matching_changes_only_when_the_status_allows(
+    customerprofiles_client: Any,
+) -> None:
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    cp = customerprofiles_client
+    rules = {"Enabled": True, "MatchingRules": [{"Rule": ["EmailAddress"]}]}
+    other = {"Enabled": True, "MatchingRules": [{"Rule": ["PhoneNumber"]}]}
+    with freeze_time("2026-01-01") as clock:
+        cp.create_domain(DomainName="d", DefaultExpirationDays=30, RuleBasedMatching=rules)
+        assert cp.get_domain(DomainName="d")["RuleBasedMatching"]["Status"] == "IN_PROGRESS"
+        code, _, message = error_code(cp.update_domain, DomainName="d", RuleBasedMatching=other)
+        assert code == "BadRequestException" and "IN_PROGRESS" in message
+        clock.tick(timedelta(hours=2))
+        assert cp.get_domain(DomainName="d")["RuleBasedMatching"]["Status"] == "ACTIVE"
+        code, _, message = error_code(cp.update_domain, DomainName="d", RuleBasedMatching=other)
+        assert code == "BadRequestException" and "a day after" in message
+        got = cp.get_domain(DomainName="d")["RuleBasedMatching"]
+        assert got["MatchingRules"] == rules["MatchingRules"]
+        cp.update_domain(DomainName="d", RuleBasedMatching=rules)  # the same: no change
+        clock.tick(timedelta(days=1))
+        updated = cp.update_domain(DomainName="d", RuleBasedMatching=other)
+        assert updated["RuleBasedMatching"]["MatchingRules"] == other["MatchingRules"]
+
+
+def test_source_conflict_resolution_falls_back_to_recency_within_one_source(
+    customerprofiles_client: Any,
+) -> None:
+    from datetime import timedelta
+
+    from freezegun import freeze_time
+
+    cp = customerprofiles_client
+    with freeze_time("2026-01-01") as clock:
+        cp.create_domain(
+            DomainName="d",
+            DefaultExpirationDays=30,
+            RuleBasedMatching={
+                "Enabled": True,
+                "MatchingRules": [{"Rule": ["EmailAddress"]}],
+                "MaxAllowedRuleLevelForMerging": 1,
+                "ConflictResolution": {"ConflictResolvingModel": "SOURCE", "SourceName": "Crm"},
+            },
+        )
+        cp.put_profile_object_type(
+            DomainName="d",
+            ObjectTypeName="Crm",
+            Description="crm",
+            AllowProfileCreation=True,
+            Fields={
+                "id": {"Source": "_source.id"},
+                "email": {"Source": "_source.email", "Target": "_profile.EmailAddress"},
+                "name": {"Source": "_source.name", "Target": "_profile.FirstName"},
+            },
+            Keys={"crmId": [{"StandardIdentifiers": ["PROFILE", "UNIQUE"], "FieldNames": ["id"]}]},
+        )
+        for n, name in enumerate(["Older", "Newer"]):
+            document = {"id": str(n), "email": "same@x.io", "name": name}
+            cp.put_profile_object(DomainName="d", ObjectTypeName="Crm", Object=json.dumps(document))
+            clock.tick(timedelta(minutes=5))
+        clock.tick(timedelta(hours=1))  # ACTIVE: the duplicates merge
+        found = cp.search_profiles(DomainName="d", KeyName="_email", Values=["same@x.io"])
+        assert [p["FirstName"] for p in found["Items"]] == ["Newer"]
+
+
+def test_a_pending_job_tells_when_it_will_start(customerprofiles_client: Any) -> None:
+    from datetime import datetime, timezone
+
+    from freezegun import freeze_time
+
+    cp = customerprofiles_client
+    with freeze_time("2026-01-01 10:00"):  # a Thursday
+        cp.create_domain(
+            DomainName="d",
+            DefaultExpirationDays=30,
+            Matching={"Enabled": True, "JobSchedule": {"DayOfTheWeek": "MONDAY", "Time": "02:00"}},
+        )
+        [job] = cp.list_identity_resolution_jobs(DomainName="d")["IdentityResolutionJobsList"]
+        got = cp.get_identity_resolution_job(DomainName="d", JobId=job["JobId"])
+        assert got["Status"] == "PENDING"
+        assert got["JobStartTime"] == datetime(2026, 1, 5, 2, tzinfo=timezone.utc)
+        assert got["LastUpdatedAt"] <= datetime(2026, 1, 1, 10, tzinfo=timezone.utc)
+
+
+# -- issue 14 items 14-19: integrations, streams, triggers, workflows, uploads ---------
+FLOW = {
+    "FlowName": "crm-flow",
+    "KmsArn": "arn:aws:kms:us-east-1:123456789012:key/k",
+    "SourceFlowConfig": {
+        "ConnectorType": "Salesforce",
+        "SourceConnectorProperties": {"Salesforce": {"Object": "Contact"}},
+    },
+    "Tasks": [
+        {
+            "SourceFields": ["Id"],
+            "TaskType": "Filter",
+            "ConnectorOperator": {"Salesforce": "PROJECTION"},
+        }
+    ],
+    "TriggerConfig": {"TriggerType": "OnDemand"},
+}
+
+
+def test_unstructured_flows_and_event_type_keys(customerprofiles_client: Any) -> None:
+    cp = customerprofiles_client
+    cp.create_domain(DomainName="d", DefaultExpirationDays=30)
+    made = cp.put_integration(DomainName="d", ObjectTypeName="_unstructured", FlowDefinition=FLOW)
+    assert made["IsUnstructured"] is True and made["ObjectTypeName"] == "_unstructured"
+    segment_uri = "arn:aws:events:us-east-1:123456789012:rule/segment"
+    ok = cp.put_integration(
+        DomainName="d", Uri=segment_uri, ObjectTypeNames={"SegmentIdentify": "Segment-Identify"}
+    )
+    assert ok["IsUnstructured"] is False
+    code, _, message = error_code(
+        cp.put_integration,
+        DomainName="d",
+        Uri="arn:aws:events:us-east-1:123456789012:rule/other",
+        ObjectTypeNames={"NotAnEvent": "Segment-Identify"},
+    )
+    assert code == "BadRequestException" and "NotAnEvent" in message
+
+
+def test_domain_scoped_s3_integration_ingests_domain_object_records() -> None:
+    import boto3
+    from moto import mock_aws
+
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="catalog")
+        cp = boto3.client("customer-profiles", region_name="us-east-1")
+        cp.create_domain(DomainName="d", DefaultExpirationDays=30, DataStore={"Enabled": True})
+        cp.put_domain_object_type(
+            DomainName="d",
+            ObjectTypeName="Items",
+            Fields={
+                "id": {"Source": "_source.id", "Target": "_catalogItem.Id"},
+                "name": {"Source": "_source.name", "Target": "_catalogItem.Name"},
+            },
+        )
+        made = cp.put_integration(
+            DomainName="d", Uri="s3://catalog/in", ObjectTypeName="Items", Scope="DOMAIN"
+        )
+        assert made["Scope"] == "DOMAIN"
+        s3.put_object(Bucket="catalog", Key="in/a.json", Body=b'{"id": "i1", "name": "Lamp"}')
+        values = cp.list_object_type_attribute_values(
+            DomainName="d", ObjectTypeName="Items", AttributeName="name"
+        )["Items"]
+        assert [v["Value"] for v in values] == ["Lamp"]
+        assert cp.get_domain(DomainName="d")["Stats"]["ProfileCount"] == 0
+
+
+def test_an_integration_belongs_to_one_domain(customerprofiles_client: Any) -> None:
+    cp = customerprofiles_client
+    for name in ("one", "two"):
+        cp.create_domain(DomainName=name, DefaultExpirationDays=30)
+    uri = "arn:aws:connect:us-east-1:123456789012:instance/abc"
+    cp.put_integration(DomainName="one", Uri=uri, ObjectTypeName="CTR")
+    code, _, _ = error_code(cp.put_integration, DomainName="two", Uri=uri, ObjectTypeName="CTR")
+    assert code == "BadRequestException"
+    assert cp.list_integrations(DomainName="two")["Items"] == []
+    cp.put_integration(DomainName="one", Uri=uri, ObjectTypeName="CTR")  # an update is fine
+
+
+def test_duplicate_creates_answer_the_messages_cloudformation_matches(
+    customerprofiles_client: Any,
+) -> None:
+    cp = customerprofiles_client
+    cp.create_domain(DomainName="d", DefaultExpirationDays=30)
+    cp.put_integration(DomainName="d", ObjectTypeName="CTR", FlowDefinition=FLOW)
+    _, _, message = error_code(
+        cp.put_integration, DomainName="d", ObjectTypeName="CTR", FlowDefinition=FLOW
+    )
+    assert message == "Flow with name crm-flow already exists."
+    stream = "arn:aws:kinesis:us-east-1:123456789012:stream/s"
+    cp.create_event_stream(DomainName="d", EventStreamName="s", Uri=stream)
+    _, _, message = error_code(
+        cp.create_event_stream, DomainName="d", EventStreamName="s", Uri=stream
+    )
+    assert message == (
+        "The Customer Profiles Domain: d is already associated with an active EventStream"
+    )
+    groups = {
+        "Include": "ALL",
+        "Groups": [
+            {
+                "Type": "ALL",
+                "Dimensions": [
+                    {
+                        "ProfileAttributes": {
+                            "FirstName": {"DimensionType": "INCLUSIVE", "Values": ["A"]}
+                        }
+                    }
+                ],
+            }
+        ],
+    }
+    for _ in range(2):
+        try:
+            cp.create_segment_definition(
+                DomainName="d", SegmentDefinitionName="seg", DisplayName="s", SegmentGroups=groups
+            )
+        except cp.exceptions.BadRequestException as error:
+            assert error.response["Error"]["Message"] == (
+                "Segment definition with name seg already exists"
+            )
+    put_type(cp, "Calls", ["kind", "cid"], "cid")
+    trigger = {
+        "DomainName": "d",
+        "EventTriggerName": "t",
+        "ObjectTypeName": "Calls",
+        "EventTriggerConditions": [
+            {
+                "EventTriggerDimensions": [
+                    {
+                        "ObjectAttributes": [
+                            {"FieldName": "kind", "ComparisonOperator": "EQUAL", "Values": ["vip"]}
+                        ]
+                    }
+                ],
+                "LogicalOperator": "ANY",
+            }
+        ],
+    }
+    cp.create_event_trigger(**trigger)
+    _, _, message = error_code(cp.create_event_trigger, **trigger)
+    assert message == "Event trigger with name t already exists"
+
+
+def test_workflows_never_overwrite_an_integration_and_take_their_sources(
+    customerprofiles_client: Any,
+) -> None:
+    cp = customerprofiles_client
+    cp.create_domain(DomainName="d", DefaultExpirationDays=30)
+    put_type(cp, "Contacts", ["id"], "id")
+    uri = "arn:aws:appflow:us-east-1:123456789012:flow/crm-flow"
+    cp.put_integration(DomainName="d", Uri=uri, ObjectTypeName="Contacts", Tags={"keep": "me"})
+    workflow = {
+        "DomainName": "d",
+        "WorkflowType": "APPFLOW_INTEGRATION",
+        "IntegrationConfig": {"AppflowIntegration": {"FlowDefinition": FLOW}},
+        "ObjectTypeName": "Contacts",
+        "RoleArn": "arn:aws:iam::123456789012:role/r",
+    }
+    code, _, _ = error_code(cp.create_integration_workflow, **workflow)
+    assert code == "BadRequestException"
+    assert cp.get_integration(DomainName="d", Uri=uri)["Tags"] == {"keep": "me"}
+    zendesk = {
+        **FLOW,
+        "FlowName": "zd",
+        "SourceFlowConfig": {
+            "ConnectorType": "Zendesk",
+            "SourceConnectorProperties": {"Zendesk": {"Object": "tickets"}},
+        },
+    }
+    workflow["IntegrationConfig"] = {"AppflowIntegration": {"FlowDefinition": zendesk}}
+    code, _, message = error_code(cp.create_integration_workflow, **workflow)
+    assert code == "BadRequestException" and "Zendesk" in message
+
+
+def test_a_trigger_created_again_starts_counting_afresh(customerprofiles_client: Any) -> None:
+    import customerprofiles_mock
+
+    cp = customerprofiles_client
+    cp.create_domain(DomainName="d", DefaultExpirationDays=30)
+    put_type(cp, "Calls", ["kind", "cid"], "cid")
+    trigger = {
+        "DomainName": "d",
+        "EventTriggerName": "t",
+        "ObjectTypeName": "Calls",
+        "EventTriggerConditions": [
+            {
+                "EventTriggerDimensions": [
+                    {
+                        "ObjectAttributes": [
+                            {"FieldName": "kind", "ComparisonOperator": "EQUAL", "Values": ["vip"]}
+                        ]
+                    }
+                ],
+                "LogicalOperator": "ANY",
+            }
+        ],
+        "EventTriggerLimits": {
+            "Periods": [{"Unit": "DAYS", "Value": 1, "MaxInvocationsPerProfile": 1}]
+        },
+    }
+
+    def call(cid: str) -> None:
+        document = {"kind": "vip", "cid": cid, "email": "v@x.io"}
+        cp.put_profile_object(DomainName="d", ObjectTypeName="Calls", Object=json.dumps(document))
+
+    def fired() -> int:
+        return len(customerprofiles_mock.outbox().event_triggers)
+
+    cp.create_event_trigger(**trigger)
+    call("1")
+    call("2")  # over the limit
+    assert fired() == 1
+    cp.delete_event_trigger(DomainName="d", EventTriggerName="t")
+    cp.create_event_trigger(**trigger)
+    call("3")
+    assert fired() == 2
+
+
+def test_upload_url_is_refused_after_valid_until(customerprofiles_client: Any) -> None:
+    from datetime import timedelta
+
+    import requests
+    from freezegun import freeze_time
+
+    cp = customerprofiles_client
+    cp.create_domain(DomainName="d", DefaultExpirationDays=30)
+    with freeze_time("2026-01-01") as clock:
+        job = cp.create_upload_job(
+            DomainName="d",
+            DisplayName="up",
+            UniqueKey="email",
+            Fields={"email": {"Source": "_source.email", "Target": "_profile.EmailAddress"}},
+        )["JobId"]
+        path = cp.get_upload_job_path(DomainName="d", JobId=job)
+        clock.tick(timedelta(hours=1, seconds=1))  # ValidUntil is an hour on
+        late = requests.put(path["Url"], data=b"email\na@x.io\n")
+        assert late.status_code == 403
+        fresh = cp.get_upload_job_path(DomainName="d", JobId=job)["Url"]
+        assert requests.put(fresh, data=b"email\na@x.io\n").status_code == 200
+
+
+# -- issue 14 item 23: standard object index keys --------------------------------------
+def test_hotel_preferences_are_indexed_by_preference_and_reference_id(
+    customerprofiles_client: Any,
+) -> None:
+    cp = customerprofiles_client
+    cp.create_domain(DomainName="d", DefaultExpirationDays=30)
+    cp.put_profile_object_type(
+        DomainName="d",
+        ObjectTypeName="StayPrefs",
+        Description="hotel preferences",
+        AllowProfileCreation=True,
+        Fields={
+            "pid": {"Source": "_source.pid", "Target": "_hotelPreference.PreferenceId"},
+            "ref": {"Source": "_source.ref", "Target": "_hotelPreference.ReferenceId"},
+            "email": {"Source": "_source.email", "Target": "_profile.EmailAddress"},
+        },
+        Keys={
+            "prefId": [
+                {"StandardIdentifiers": ["UNIQUE", "HOTEL_PREFERENCE"], "FieldNames": ["pid"]}
+            ],
+            "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
+        },
+    )
+    document = {"pid": "p-1", "ref": "res-9", "email": "guest@x.io"}
+    cp.put_profile_object(DomainName="d", ObjectTypeName="StayPrefs", Object=json.dumps(document))
+    by_pref = cp.search_profiles(DomainName="d", KeyName="_hotelPreferenceId", Values=["p-1"])
+    by_ref = cp.search_profiles(DomainName="d", KeyName="_hotelReferenceId", Values=["res-9"])
+    assert len(by_pref["Items"]) == 1
+    assert [p["ProfileId"] for p in by_ref["Items"]] == [p["ProfileId"] for p in by_pref["Items"]]

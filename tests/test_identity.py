@@ -348,29 +348,42 @@ def test_auto_merging_with_consolidation_and_export_to_moto_s3() -> None:
         assert len(lines) == 2 and all(len(json.loads(line)["ProfileIds"]) == 2 for line in lines)
 
 
-def test_auto_merging_preview_changes_nothing(cp: Any) -> None:
-    who = people(cp)
-    preview = cp.get_auto_merging_preview(
-        DomainName="d",
-        Consolidation={"MatchingAttributesList": [["EmailAddress"], ["PhoneNumber"]]},
-        ConflictResolution={"ConflictResolvingModel": "RECENCY"},
-        MinAllowedConfidenceScoreForMerging=0.5,
-    )
-    assert preview == {
-        **preview,
-        "DomainName": "d",
-        "NumberOfMatchesInSample": 2,
-        "NumberOfProfilesInSample": 6,
-        "NumberOfProfilesWillBeMerged": 2,
-    }
-    strict = cp.get_auto_merging_preview(
-        DomainName="d",
-        Consolidation={"MatchingAttributesList": [["EmailAddress"]]},
-        ConflictResolution={"ConflictResolvingModel": "RECENCY"},
-        MinAllowedConfidenceScoreForMerging=0.99,
-    )
-    assert strict["NumberOfProfilesWillBeMerged"] == 1
-    assert cp.get_domain(DomainName="d")["Stats"]["ProfileCount"] == len(who)
+def test_auto_merging_preview_samples_the_last_jobs_matches(
+    customerprofiles_client: Any,
+) -> None:
+    cp = customerprofiles_client
+
+    def preview(minimum: float, *criteria: list[str]) -> dict[str, Any]:
+        return dict(
+            cp.get_auto_merging_preview(
+                DomainName="d",
+                Consolidation={"MatchingAttributesList": list(criteria)},
+                ConflictResolution={"ConflictResolvingModel": "RECENCY"},
+                MinAllowedConfidenceScoreForMerging=minimum,
+            )
+        )
+
+    with freeze_time("2026-01-01 10:00") as clock:  # a Thursday
+        domain(cp, Matching=MATCHING)
+        who = people(cp)
+        # No job has run yet: the dry run has no matching results to sample.
+        before = preview(0.5, ["EmailAddress"], ["PhoneNumber"])
+        assert (before["NumberOfMatchesInSample"], before["NumberOfProfilesInSample"]) == (0, 0)
+        clock.move_to("2026-01-05 02:10")  # after Monday 02:00's job
+        got = preview(0.5, ["EmailAddress"], ["PhoneNumber"])
+        assert got == {
+            **got,
+            "DomainName": "d",
+            "NumberOfMatchesInSample": 2,
+            "NumberOfProfilesInSample": 4,
+            "NumberOfProfilesWillBeMerged": 2,
+        }
+        cp.create_profile(DomainName="d", FirstName="Ana", EmailAddress="ana@x.io")
+        # A profile added since the job is not in the sample until the next job.
+        assert preview(0.5, ["EmailAddress"])["NumberOfProfilesInSample"] == 4
+        strict = preview(0.99, ["EmailAddress"])
+        assert strict["NumberOfProfilesWillBeMerged"] == 1
+        assert cp.get_domain(DomainName="d")["Stats"]["ProfileCount"] == len(who) + 1
     assert (
         error_code(
             cp.get_auto_merging_preview,

@@ -424,3 +424,78 @@ def test_filter_and_schema_crud(shop: Any) -> None:
             error_code(shop.list_tags_for_resource, resourceArn=arn)[0]
             == "ResourceNotFoundException"
         )
+
+
+# -- issue 14 items 20-22 ---------------------------------------------------------------
+def test_filter_placeholders_take_several_values(shop: Any, instant: None) -> None:
+    make(shop, "pop", "popular-items")
+    shop.create_recommender_filter(
+        DomainName="d",
+        RecommenderFilterName="no-category",
+        RecommenderFilterExpression="EXCLUDE ItemID WHERE Items.CATEGORY IN ($category)",
+    )
+    both = recommended(
+        shop,
+        "pop",
+        "ana@x.io",
+        RecommenderFilters=[
+            {"Name": "no-category", "Values": {"category": '"accessories","basics"'}}
+        ],
+    )
+    assert [i for i, _ in both] == ["boots"]
+
+
+def test_a_name_is_free_once_its_deletion_has_finished(shop: Any) -> None:
+    with freeze_time("2026-01-01") as clock:
+        make(shop, "r", "popular-items")
+        shop.delete_recommender(DomainName="d", RecommenderName="r")
+        assert error_code(
+            shop.create_recommender,
+            DomainName="d",
+            RecommenderName="r",
+            RecommenderRecipeName="popular-items",
+        )[0] == ("BadRequestException")  # still DELETING
+        clock.tick(timedelta(hours=2))
+        assert (
+            error_code(shop.get_recommender, DomainName="d", RecommenderName="r")[0]
+            == "ResourceNotFoundException"
+        )
+        make(shop, "r", "similar-items")  # Get and Create agree: the name is free
+        got = shop.get_recommender(DomainName="d", RecommenderName="r")
+        assert got["RecommenderRecipeName"] == "similar-items"
+
+
+def test_column_rules_of_the_recommender_config(shop: Any) -> None:
+    shop.create_recommender_schema(
+        DomainName="d",
+        RecommenderSchemaName="s",
+        Fields={
+            "_catalogItem": [{"TargetFieldName": "Category"}, {"TargetFieldName": "Price"}],
+            "_webAnalytics": [{"TargetFieldName": "Device"}],
+        },
+    )
+
+    def refused(config: dict[str, Any]) -> str:
+        code, _, message = error_code(
+            shop.create_recommender,
+            DomainName="d",
+            RecommenderName="r",
+            RecommenderRecipeName="popular-items",
+            RecommenderSchemaName="s",
+            RecommenderConfig=config,
+        )
+        assert code == "BadRequestException"
+        return message
+
+    assert "mandatory" in refused({"ExcludedColumns": {"_catalogItem": ["Id"]}})
+    assert "mandatory" in refused({"ExcludedColumns": {"_webAnalytics": ["EventType"]}})
+    assert "not columns" in refused({"IncludedColumns": {"_catalogItem": ["Colour"]}})
+    assert "not columns" in refused({"ExcludedColumns": {"_catalogItem": ["Colour"]}})
+    assert shop.list_recommenders(DomainName="d")["Recommenders"] == []
+    make(
+        shop,
+        "r",
+        "popular-items",
+        RecommenderSchemaName="s",
+        RecommenderConfig={"IncludedColumns": {"_catalogItem": ["Id", "Price"]}},
+    )

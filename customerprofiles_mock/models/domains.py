@@ -130,6 +130,13 @@ class Domain:
             "TotalSize": size,
         }
 
+    def rule_based_matching_active_at(self) -> datetime:
+        """When the current rule-based matching configuration is (or was) ACTIVE."""
+        since = self.rule_based_matching_since or self.created_at
+        if self.rule_based_matching_was_existing:
+            since += RULE_BASED_MATCHING_PENDING
+        return since + RULE_BASED_MATCHING_IN_PROGRESS
+
     def rule_based_matching_status(self) -> str:
         """PENDING (existing domains only), IN_PROGRESS, then ACTIVE, on the mock's clock."""
         since = self.rule_based_matching_since or self.created_at
@@ -180,6 +187,31 @@ class Domain:
             "LastUpdatedAt": self.last_updated_at,
             "Tags": self.tags,
         }
+
+
+#: "You can change the rule a day after the status is in ACTIVE" (RuleBasedMatching.Status).
+RULE_BASED_MATCHING_CHANGE_AFTER = timedelta(days=1)
+
+
+def _check_rule_change(domain: Domain, requested: dict[str, Any] | None) -> None:
+    """The model's Status documentation: no change while IN_PROGRESS, and an ACTIVE
+    configuration only a day after it became ACTIVE. Sending the same one again is no
+    change."""
+    current = domain.rule_based_matching
+    if requested is None or not current or not current.get("Enabled") or requested == current:
+        return
+    status = domain.rule_based_matching_status()
+    if status == "IN_PROGRESS":
+        raise BadRequestException(
+            "The rule-based matching configuration cannot be changed while its status is "
+            "IN_PROGRESS"
+        )
+    allowed = domain.rule_based_matching_active_at() + RULE_BASED_MATCHING_CHANGE_AFTER
+    if status == "ACTIVE" and now() < allowed:
+        raise BadRequestException(
+            "The rule-based matching configuration can be changed a day after it became "
+            f"ACTIVE: not before {allowed.isoformat()}"
+        )
 
 
 def _check_rules(rule_based_matching: dict[str, Any] | None) -> None:
@@ -259,6 +291,7 @@ class DomainsMixin(CoreBackend):
     ) -> dict[str, Any]:
         domain = self.domain(domain_name)
         _check_rules(rule_based_matching)
+        _check_rule_change(domain, rule_based_matching)
         if data_store is not None and domain.data_store_enabled and not data_store.get("Enabled"):
             raise BadRequestException(
                 f"The data store of domain {domain_name} cannot be disabled once enabled"
@@ -275,7 +308,7 @@ class DomainsMixin(CoreBackend):
             domain.dead_letter_queue_url = dead_letter_queue_url or None
         if matching is not None:
             domain.matching = copy.deepcopy(matching)
-        if rule_based_matching is not None:
+        if rule_based_matching is not None and rule_based_matching != domain.rule_based_matching:
             domain.rule_based_matching = copy.deepcopy(rule_based_matching)
             domain.rule_based_matching_since = stamp
             domain.rule_based_matching_was_existing = True

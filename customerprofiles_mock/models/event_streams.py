@@ -131,8 +131,8 @@ class EventStreamsMixin(CoreBackend):
                 f"Uri {uri!r} must be the ARN of a Kinesis stream in this account and region "
                 f"({prefix}<name>)"
             )
-        if event_stream_name in domain.collections[KIND]:
-            raise BadRequestException(f"Event stream {event_stream_name} already exists")
+        # One active stream per domain; a second create, of the same name or another, gets
+        # the message AWS's own CloudFormation handler matches on.
         if domain.collections[KIND]:
             raise BadRequestException(
                 f"The Customer Profiles Domain: {domain_name} is already associated with an "

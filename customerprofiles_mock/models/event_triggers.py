@@ -26,7 +26,6 @@ from .domains import Domain
 from .mapping import check_source, evaluate
 
 KIND = "event-triggers"
-STATE = "event-triggers.firings"
 UNITS = {
     "MINUTES": timedelta(minutes=1),
     "HOURS": timedelta(hours=1),
@@ -50,6 +49,9 @@ class EventTrigger:
     created_at: datetime
     last_updated_at: datetime
     tags: dict[str, str] = field(default_factory=dict)
+    #: profile id -> when this trigger fired for it (what its limits count); kept on the
+    #: trigger, so a trigger created again under the same name starts from none
+    firings: dict[str, list[datetime]] = field(default_factory=dict, repr=False, compare=False)
     #: (object type record, its last update, trigger's last update) -> prepared check
     prepared: tuple[Any, Any, Any, Check] | None = field(default=None, repr=False, compare=False)
 
@@ -169,7 +171,6 @@ def _evaluate(domain: Domain, change: events.Change) -> None:
     document = obj.document
     object_type = domain.collections["object-types"].get(obj.object_type)
     profile = domain.profiles.get(change.profile_id)
-    firings: dict[tuple[str, str], list[datetime]] = domain.state.setdefault(STATE, {})
     stamp = now()
     seen: dict[str, str | None] = {}
     for trigger in relevant:
@@ -183,7 +184,7 @@ def _evaluate(domain: Domain, change: events.Change) -> None:
                 or not segments.is_member(domain, segment, profile)
             ):
                 continue
-        fired = firings.setdefault((trigger.name, change.profile_id), [])
+        fired = trigger.firings.setdefault(change.profile_id, [])
         if not within_limits(trigger.limits, fired, stamp):
             continue
         horizon = _horizon(trigger.limits)
@@ -264,7 +265,7 @@ class EventTriggersMixin(CoreBackend):
     ) -> dict[str, Any]:
         domain = self.domain(domain_name)
         if event_trigger_name in domain.collections[KIND]:
-            raise BadRequestException(f"Event trigger {event_trigger_name} already exists")
+            raise BadRequestException(f"Event trigger with name {event_trigger_name} already exists")
         self._check_trigger(
             domain, object_type_name, event_trigger_conditions, segment_filter, event_trigger_limits
         )

@@ -46,6 +46,8 @@ class Job:
     id: str
     start: datetime
     auto_merging: dict[str, Any] | None
+    #: when the job was scheduled: a PENDING job's LastUpdatedAt
+    created: datetime | None = None
     stats: dict[str, int] | None = None
     exporting: dict[str, Any] | None = None
     message: str | None = None
@@ -70,9 +72,12 @@ class Job:
             "DomainName": domain_name,
             "JobId": self.id,
             "Status": status,
-            "JobStartTime": self.start if status != "PENDING" else None,
+            # "The timestamp of when the job was started or will be started."
+            "JobStartTime": self.start,
             "JobEndTime": self.end if done else None,
-            "LastUpdatedAt": min(now(), self.end) if status != "PENDING" else self.start,
+            "LastUpdatedAt": (
+                min(now(), self.end) if status != "PENDING" else (self.created or now())
+            ),
             "JobExpirationTime": self.end + JOB_LIFETIME if done else None,
             "AutoMerging": self.auto_merging,
             "ExportingLocation": self.exporting if done else None,
@@ -142,8 +147,10 @@ def _main_for(profiles: list[Profile], resolution: dict[str, Any] | None) -> Pro
     if (resolution or {}).get("ConflictResolvingModel") == "SOURCE":
         source = str((resolution or {}).get("SourceName"))
         fed = [p for p in by_recency if source in p.field_sources.values()]
+        # "If two duplicate profiles are from the same source, then RECENCY is used
+        # again": the most recently updated of those the source fed.
         if fed:
-            return max(fed, key=lambda p: list(p.field_sources.values()).count(source))
+            return fed[0]
     return by_recency[0]
 
 
@@ -253,6 +260,11 @@ def _run_jobs(domain: Domain) -> None:
             id=job_id,
             start=next_run(matching.get("JobSchedule"), last),
             auto_merging=matching.get("AutoMerging"),
+            # scheduled when the previous job ended, or when matching was configured
+            created=min(
+                stamp,
+                max((j.end for j in state.jobs.values()), default=domain.last_updated_at),
+            ),
         )
 
 
@@ -356,7 +368,12 @@ class IdentityResolutionMixin(CoreBackend):
             "ConflictResolvingModel"
         ] == "SOURCE" and not conflict_resolution.get("SourceName"):
             raise BadRequestException("ConflictResolution SOURCE needs a SourceName")
-        matches = similar_profiles(domain.store.ordered_profiles(domain.profiles))
+        # A dry run over the existing matching results (the last job's), not a new scoring.
+        matches = [
+            m
+            for m in _state(domain).matches
+            if all(i in domain.profiles for i in m.profile_ids)
+        ]
         minimum = min_allowed_confidence_score_for_merging or 0.0
         criteria = consolidation["MatchingAttributesList"]
         merging = [
@@ -368,7 +385,7 @@ class IdentityResolutionMixin(CoreBackend):
         return {
             "DomainName": domain_name,
             "NumberOfMatchesInSample": len(matches),
-            "NumberOfProfilesInSample": len(domain.profiles),
+            "NumberOfProfilesInSample": sum(len(m.profile_ids) for m in matches),
             "NumberOfProfilesWillBeMerged": sum(len(m.profile_ids) - 1 for m in merging),
         }
 

@@ -141,12 +141,19 @@ class InsightsMixin(CoreBackend):
             raise ResourceNotFoundException(
                 f"Object type {type_name} does not exist in domain {domain.name}."
             )
+        found: dict[str, AttributeValues] = {}
+        if profile_type is not None:
+            found.update(_state(domain).get(type_name, {}))
+            for name in profile_type.fields:
+                found.setdefault(name, AttributeValues(updated_at=profile_type.last_updated_at))
+            found = {n: v for n, v in found.items() if v.counts or n in profile_type.fields}
         if domain_type is not None:
-            return self._domain_type_attributes(domain, type_name, domain_type.fields)
-        found = dict(_state(domain).get(type_name, {}))
-        for name in profile_type.fields:  # type: ignore[union-attr]
-            found.setdefault(name, AttributeValues(updated_at=profile_type.last_updated_at))  # type: ignore[union-attr]
-        return {n: v for n, v in found.items() if v.counts or n in profile_type.fields}  # type: ignore[union-attr]
+            # Both kinds may share a name; neither hides the other's attributes.
+            for name, values in self._domain_type_attributes(
+                domain, type_name, domain_type.fields
+            ).items():
+                found.setdefault(name, values)
+        return found
 
     @staticmethod
     def _domain_type_attributes(
@@ -192,11 +199,16 @@ class InsightsMixin(CoreBackend):
             raise ResourceNotFoundException(
                 f"Object type {object_type_name} has no attribute {attribute_name}."
             )
-        newest = sorted(values.last_seen.items(), key=lambda kv: (-kv[1].timestamp(), kv[0]))
+        # Newest first, paged by (time, value): a value seen again between two pages moves
+        # ahead of the page boundary instead of shifting every later value, so no value
+        # is returned twice.
         page, token = paginate(
-            list(enumerate(newest)), lambda item: item[0], next_token, max_results
+            list(values.last_seen.items()),
+            lambda kv: (-kv[1].timestamp(), kv[0]),
+            next_token,
+            max_results,
         )
-        items = [{"Value": value[:1000], "LastUpdatedAt": at} for _, (value, at) in page]
+        items = [{"Value": value[:1000], "LastUpdatedAt": at} for value, at in page]
         return {"Items": items, "NextToken": token}
 
     def get_object_type_attribute_statistics(

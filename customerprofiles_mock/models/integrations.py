@@ -20,15 +20,31 @@ from typing import Any
 
 from .. import effects
 from ..clock import now
-from ..exceptions import BadRequestException, CustomerProfilesError
+from ..exceptions import BadRequestException, CustomerProfilesError, ResourceNotFoundException
 from ..protocol.pagination import paginate
 from .base import BEFORE_CALL, CoreBackend
+from .domain_object_types import KIND as DOMAIN_OBJECT_TYPES
+from .domain_object_types import ingest_record
 from .domains import Domain
 from .ingestion import IngestionMixin
 from .templates import template
 
 KIND = "integrations"
 MAX_INTEGRATIONS = 50  # default quota per domain (Administrator Guide)
+#: The event types ObjectTypeNames takes (PutIntegration's ObjectTypeNames documentation).
+EVENT_TYPES = frozenset(
+    {
+        "SegmentIdentify",
+        "ShopifyCreateCustomers",
+        "ShopifyUpdateCustomers",
+        "ShopifyCreateDraftOrders",
+        "ShopifyUpdateDraftOrders",
+        "ShopifyCreateOrders",
+        "ShopifyUpdatedOrders",
+    }
+)
+#: The ObjectTypeName that makes a FlowDefinition's flow an unstructured one (IsUnstructured).
+UNSTRUCTURED = "_unstructured"
 
 
 @dataclass
@@ -63,7 +79,7 @@ class Integration:
             "CreatedAt": self.created_at,
             "LastUpdatedAt": self.last_updated_at,
             "WorkflowId": self.workflow_id,
-            "IsUnstructured": False,
+            "IsUnstructured": self.object_type_name == UNSTRUCTURED,
             "RoleArn": self.role_arn,
             "EventTriggerNames": self.event_trigger_names,
             "Scope": self.scope or "PROFILE",
@@ -98,7 +114,13 @@ class IntegrationsMixin(IngestionMixin):
         found: Integration = domain.named(KIND, uri, "Integration")
         return found
 
-    def _check_object_type(self, domain: Domain, name: str) -> None:
+    def _check_object_type(self, domain: Domain, name: str, scope: str | None = None) -> None:
+        if scope == "DOMAIN":  # domain-level data goes to a domain object type
+            if name not in domain.collections[DOMAIN_OBJECT_TYPES]:
+                raise BadRequestException(
+                    f"Domain object type {name} does not exist in domain {domain.name}"
+                )
+            return
         if name not in domain.collections["object-types"] and template(name) is None:
             raise BadRequestException(
                 f"Object type {name} does not exist in domain {domain.name} and is not a "
@@ -121,22 +143,35 @@ class IntegrationsMixin(IngestionMixin):
         flow_name = (flow_definition or {}).get("FlowName")
         if uri is None and flow_name is None:
             raise BadRequestException("Give a Uri, or a FlowDefinition to create the flow from")
+        given_uri = uri
         uri = (
             uri
             or f"arn:{self.partition}:appflow:{self.region_name}:{self.account_id}:flow/{flow_name}"
         )
         if object_type_name is None and not object_type_names:
             raise BadRequestException("Give ObjectTypeName or ObjectTypeNames")
+        unknown = sorted(set(object_type_names or {}) - EVENT_TYPES)
+        if unknown:
+            raise BadRequestException(
+                f"ObjectTypeNames takes the event types {', '.join(sorted(EVENT_TYPES))}, "
+                f"not {', '.join(unknown)}"
+            )
         for name in [object_type_name, *(object_type_names or {}).values()]:
-            if name is not None:
-                self._check_object_type(domain, name)
+            if name is not None and name != UNSTRUCTURED:
+                self._check_object_type(domain, name, scope)
         existing: Integration | None = domain.collections[KIND].get(uri)
-        if (
-            flow_name is not None
-            and flow_name in flow_names(domain)
-            and (existing is None or existing.flow_name != flow_name)
+        # Creating a flow that exists already (no Uri names the integration to update) is
+        # what AWS's own CloudFormation handler matches on.
+        if flow_name is not None and flow_name in flow_names(domain) and (
+            given_uri is None or existing is None or existing.flow_name != flow_name
         ):
             raise BadRequestException(f"Flow with name {flow_name} already exists.")
+        # "An integration can belong to only one domain."
+        for other in self.domains.values():
+            if other is not domain and uri in other.collections[KIND]:
+                raise BadRequestException(
+                    f"Integration {uri} already belongs to domain {other.name}"
+                )
         if event_trigger_names is not None:
             if len(event_trigger_names) != 1:
                 raise BadRequestException("EventTriggerNames takes exactly one event trigger")
@@ -163,7 +198,8 @@ class IntegrationsMixin(IngestionMixin):
             created_at=existing.created_at if existing else stamp,
             last_updated_at=stamp,
             workflow_id=existing.workflow_id if existing else None,
-            tags={**(existing.tags if existing else {}), **(tags or {})},
+            # Tags of an existing integration change through TagResource/UntagResource only.
+            tags=existing.tags if existing else dict(tags or {}),
             seen=existing.seen if existing else set(),
         )
         domain.collections[KIND][uri] = integration
@@ -214,6 +250,11 @@ class IntegrationsMixin(IngestionMixin):
         )
         if type_name is None:
             return
+        domain_type = (
+            domain.collections[DOMAIN_OBJECT_TYPES].get(type_name)
+            if integration.scope == "DOMAIN"
+            else None
+        )
         for key, etag, read in effects.s3_objects(self.account_id, bucket, prefix):
             if (key, etag) in integration.seen or key.endswith("/"):
                 continue
@@ -225,8 +266,15 @@ class IntegrationsMixin(IngestionMixin):
                 continue
             for row in rows:
                 try:
-                    object_type = self.object_type_for(domain, type_name)
-                    self._ingest(domain, object_type, json.dumps(row))
+                    if integration.scope == "DOMAIN":
+                        if domain_type is None:
+                            raise ResourceNotFoundException(
+                                f"Domain object type {type_name} does not exist"
+                            )
+                        ingest_record(domain, domain_type, json.dumps(row))
+                    else:
+                        object_type = self.object_type_for(domain, type_name)
+                        self._ingest(domain, object_type, json.dumps(row))
                 except CustomerProfilesError as error:
                     self._dead_letter(domain, integration, key, row, error.message)
 

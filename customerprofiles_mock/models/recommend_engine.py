@@ -256,7 +256,7 @@ def _holds(condition: Condition, actual: Any, bound: tuple[str, ...]) -> bool:
 
 def keeps(
     spec: Filter,
-    values: dict[str, str],
+    values: dict[str, tuple[str, ...]],
     item_id: str,
     item: dict[str, Any],
     interacted: dict[str, set[str]],
@@ -264,7 +264,12 @@ def keeps(
     """Whether a filter keeps an item. ``interacted``: item id -> the profile's event types."""
 
     def bind(condition: Condition) -> tuple[str, ...]:
-        return tuple(values[v[1:]] if v.startswith("$") else v for v in condition.values)
+        """Literals as written; a placeholder stands for every value it was given."""
+        return tuple(
+            bound
+            for v in condition.values
+            for bound in (values[v[1:]] if v.startswith("$") else (v,))
+        )
 
     def holds(condition: Condition) -> bool:
         if condition.dataset == "ITEMS":

@@ -10,7 +10,9 @@ catalog items, after RecommenderFilters and promotions are applied.
 
 from __future__ import annotations
 
+import contextlib
 import copy
+import csv
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -39,6 +41,11 @@ from .recommend_engine import (
 
 RECOMMENDERS, FILTERS, SCHEMAS = "recommenders", "recommender-filters", "recommender-schemas"
 DATASETS = ("_webAnalytics", "_catalogItem")
+#: Always trained on, never excluded (RecommenderConfig's column documentation).
+MANDATORY_COLUMNS = {
+    "_webAnalytics": frozenset({"Item.Id", "EventTimestamp", "EventType"}),
+    "_catalogItem": frozenset({"Id"}),
+}
 CATALOG_FIELDS = (
     "Id",
     "Name",
@@ -194,18 +201,35 @@ class RecommendersMixin(CoreBackend):
         return found
 
     @staticmethod
-    def _check_config(config: dict[str, Any] | None) -> None:
-        if config and config.get("IncludedColumns") and config.get("ExcludedColumns"):
+    def _check_config(config: dict[str, Any] | None, schema: RecommenderSchema | None) -> None:
+        """RecommenderConfig's column rules, as its documentation states them."""
+        included = (config or {}).get("IncludedColumns") or {}
+        excluded = (config or {}).get("ExcludedColumns") or {}
+        if included and excluded:
             raise BadRequestException("Give IncludedColumns or ExcludedColumns, not both")
-        for columns in (
-            (config or {}).get("IncludedColumns") or {},
-            (config or {}).get("ExcludedColumns") or {},
-        ):
+        for columns in (included, excluded):
             unknown = sorted(set(columns) - set(DATASETS))
             if unknown:
                 raise BadRequestException(
                     f"Column datasets must be {' or '.join(DATASETS)}, not {', '.join(unknown)}"
                 )
+        for dataset, names in excluded.items():
+            kept = sorted(set(names) & MANDATORY_COLUMNS[dataset])
+            if kept:
+                raise BadRequestException(
+                    f"Columns {', '.join(kept)} of {dataset} are mandatory and cannot be excluded"
+                )
+        if schema is None:
+            return  # the columns are those of the data itself: nothing to check them against
+        for member, columns in (("IncludedColumns", included), ("ExcludedColumns", excluded)):
+            for dataset, names in columns.items():
+                known = {c["TargetFieldName"] for c in schema.fields.get(dataset, [])}
+                unknown = sorted(set(names) - known - MANDATORY_COLUMNS[dataset])
+                if unknown:
+                    raise BadRequestException(
+                        f"{member} {', '.join(unknown)} of {dataset} are not columns of "
+                        f"recommender schema {schema.name}"
+                    )
 
     def _describe(self, recommender: Recommender, metrics: int | None = None) -> dict[str, Any]:
         latest = recommender.versions[-1]
@@ -264,13 +288,18 @@ class RecommendersMixin(CoreBackend):
         tags: dict[str, str] | None = None,
     ) -> dict[str, Any]:
         domain = self.domain(domain_name)
-        if recommender_name in domain.collections[RECOMMENDERS]:
+        # A name is free again once its deletion has finished, as GetRecommender then says.
+        with contextlib.suppress(ResourceNotFoundException):
+            self._recommender(domain, recommender_name)
             raise BadRequestException(f"Recommender {recommender_name} already exists")
         if recommender_schema_name and recommender_schema_name not in domain.collections[SCHEMAS]:
             raise BadRequestException(
                 f"Recommender schema {recommender_schema_name} does not exist"
             )
-        self._check_config(recommender_config)
+        self._check_config(
+            recommender_config,
+            domain.collections[SCHEMAS].get(recommender_schema_name or ""),
+        )
         stamp = now()
         recommender = Recommender(
             name=recommender_name,
@@ -315,7 +344,9 @@ class RecommendersMixin(CoreBackend):
                 f"Recommender {recommender_name} is {recommender.status()}; update it when "
                 "ACTIVE or INACTIVE"
             )
-        self._check_config(recommender_config)
+        self._check_config(
+            recommender_config, domain.collections[SCHEMAS].get(recommender.schema or "")
+        )
         if recommender_version_name is not None and recommender_version_name not in {
             v.name for v in recommender.versions
         }:
@@ -390,11 +421,18 @@ class RecommendersMixin(CoreBackend):
         }
 
     # -- answers ------------------------------------------------------------------------
-    def _filter(self, domain: Domain, spec: dict[str, Any]) -> tuple[Filter, dict[str, str]]:
+    def _filter(
+        self, domain: Domain, spec: dict[str, Any]
+    ) -> tuple[Filter, dict[str, tuple[str, ...]]]:
         stored = domain.collections[FILTERS].get(str(spec.get("Name")))
         if stored is None:
             raise BadRequestException(f"Recommender filter {spec.get('Name')} does not exist")
-        values = {k: v.strip('"') for k, v in (spec.get("Values") or {}).items()}
+        # A placeholder takes one value or several, comma-separated, each optionally quoted
+        # ('"shoes","boots"'), as Personalize filter values are written.
+        values = {
+            k.lstrip("$"): tuple(next(csv.reader([v], skipinitialspace=True), []))
+            for k, v in (spec.get("Values") or {}).items()
+        }
         missing = sorted(stored.parsed.placeholders - set(values))
         if missing:
             raise BadRequestException(

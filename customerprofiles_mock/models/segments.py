@@ -315,7 +315,7 @@ class SegmentsMixin(CoreBackend):
         domain = self.domain(domain_name)
         if segment_definition_name in domain.collections[KIND]:
             raise BadRequestException(
-                f"Segment definition {segment_definition_name} already exists"
+                f"Segment definition with name {segment_definition_name} already exists"
             )
         compiled = self._check_query(
             domain, segment_groups, segment_sql_query, segment_definition_name
@@ -460,7 +460,11 @@ class SegmentsMixin(CoreBackend):
     ) -> dict[str, Any]:
         domain = self.domain(domain_name)
         segment = self._segment(domain, segment_definition_name)
-        if destination_uri is not None and not destination_uri.startswith("s3://"):
+        if destination_uri is None:
+            # The model: "must be provided unless the request is from the Amazon Connect
+            # admin website", which no API client is.
+            raise BadRequestException("DestinationUri is required for CreateSegmentSnapshot")
+        if not destination_uri.startswith("s3://"):
             raise BadRequestException(
                 f"DestinationUri {destination_uri!r} must be an S3 URI: s3://bucket[/prefix]"
             )
@@ -468,7 +472,7 @@ class SegmentsMixin(CoreBackend):
         failure = None
         if data_format == "ORC":
             failure = "ORC snapshots are not supported by customerprofiles_mock; use CSV or JSONL."
-        elif destination_uri is not None:
+        else:
             bucket, prefix = effects.split_s3_uri(destination_uri)
             key = "/".join(
                 p for p in (prefix.strip("/"), f"{snapshot_id}.{data_format.lower()}") if p

@@ -25,7 +25,7 @@ from urllib.parse import parse_qs
 
 from .. import timing
 from ..clock import now
-from ..exceptions import BadRequestException, ResourceNotFoundException
+from ..exceptions import AccessDeniedException, BadRequestException, ResourceNotFoundException
 from ..protocol import context
 from ..protocol.pagination import paginate
 from . import events
@@ -210,17 +210,23 @@ class UploadJobsMixin(CoreBackend):
         job = self._job(domain, job_id)
         base = context.request_base.get()
         path = f"{UPLOAD_PREFIX}{self.account_id}/{self.region_name}/{domain_name}/{job.id}"
+        valid_until = now() + URL_VALIDITY
         return {
-            "Url": f"{base}{path}?token={job.token}",
+            "Url": f"{base}{path}?token={job.token}&expires={int(valid_until.timestamp())}",
             "ClientToken": job.token,
-            "ValidUntil": now() + URL_VALIDITY,
+            "ValidUntil": valid_until,
         }
 
-    def receive_upload(self, domain_name: str, job_id: str, token: str, body: bytes) -> None:
+    def receive_upload(
+        self, domain_name: str, job_id: str, token: str, body: bytes, expires: float | None = None
+    ) -> None:
         domain = self.domain(domain_name)
         job = self._job(domain, job_id)
         if token != job.token:
             raise BadRequestException("The upload token does not match this upload job")
+        if expires is not None and now().timestamp() > expires:
+            # As a presigned URL past its expiry: refused, nothing stored.
+            raise AccessDeniedException("Request has expired: the upload URL is past ValidUntil")
         if job.started_at is not None:
             raise BadRequestException(f"Upload job {job_id} has already started")
         job.file = body
@@ -270,15 +276,22 @@ def _receive(method: str, path: str, query: str, headers: Any, body: bytes) -> c
     from . import backend_for
 
     parts = path[len(UPLOAD_PREFIX) :].split("/")
-    token = (parse_qs(query).get("token") or [""])[0]
+    query_values = parse_qs(query)
+    token = (query_values.get("token") or [""])[0]
+    try:
+        expires = float((query_values.get("expires") or ["nan"])[0])
+    except ValueError:
+        expires = float("nan")
     if method not in ("PUT", "POST") or len(parts) != 4:
         return 405, {"Content-Type": "application/json"}, b'{"Message": "PUT the file here"}'
     account_id, region, domain_name, job_id = parts
     backend = backend_for(account_id, region)
     try:
         with backend.lock:
-            backend.receive_upload(domain_name, job_id, token, body)
-    except (BadRequestException, ResourceNotFoundException) as error:
+            backend.receive_upload(
+                domain_name, job_id, token, body, None if expires != expires else expires
+            )
+    except (AccessDeniedException, BadRequestException, ResourceNotFoundException) as error:
         return context.error_response(error)
     etag = '"' + uuid.uuid5(uuid.NAMESPACE_OID, body.hex()[:64] + str(len(body))).hex + '"'
     return 200, {"ETag": etag}, b""

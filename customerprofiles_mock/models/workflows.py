@@ -24,6 +24,8 @@ from .integrations import Integration, IntegrationsMixin, flow_names
 
 STATE = "workflows"
 #: ConnectorType -> the SourceConnectorProperties member that must describe its source.
+#: "The supported Amazon AppFlow sources are Salesforce, ServiceNow, and Marketo."
+WORKFLOW_SOURCES = ("Salesforce", "Servicenow", "Marketo")
 CONNECTOR_PROPERTIES = {
     "Salesforce": "Salesforce",
     "Marketo": "Marketo",
@@ -97,6 +99,11 @@ class WorkflowsMixin(IntegrationsMixin):
             raise BadRequestException("IntegrationConfig needs AppflowIntegration")
         flow = appflow["FlowDefinition"]
         source = flow["SourceFlowConfig"]
+        if source["ConnectorType"] not in WORKFLOW_SOURCES:
+            raise BadRequestException(
+                f"Integration workflows take the AppFlow sources {', '.join(WORKFLOW_SOURCES)}, "
+                f"not {source['ConnectorType']}"
+            )
         wanted = CONNECTOR_PROPERTIES[source["ConnectorType"]]
         if wanted not in source["SourceConnectorProperties"]:
             raise BadRequestException(
@@ -106,7 +113,13 @@ class WorkflowsMixin(IntegrationsMixin):
         if not flow["Tasks"]:
             raise BadRequestException("FlowDefinition needs at least one task")
         self._check_object_type(domain, object_type_name)
-        if flow["FlowName"] in flow_names(domain):
+        uri = (
+            f"arn:{self.partition}:appflow:{self.region_name}:{self.account_id}:"
+            f"flow/{flow['FlowName']}"
+        )
+        if flow["FlowName"] in flow_names(domain) or any(
+            uri in other.collections[INTEGRATIONS] for other in self.domains.values()
+        ):
             raise BadRequestException(f"Flow with name {flow['FlowName']} already exists.")
         batches = [
             {
@@ -120,10 +133,6 @@ class WorkflowsMixin(IntegrationsMixin):
                 raise BadRequestException("Each batch's StartTime must be before its EndTime")
         stamp = now()
         workflow_id = uuid.uuid4().hex
-        uri = (
-            f"arn:{self.partition}:appflow:{self.region_name}:{self.account_id}:"
-            f"flow/{flow['FlowName']}"
-        )
         workflow = Workflow(
             id=workflow_id,
             flow_name=flow["FlowName"],
