@@ -265,7 +265,9 @@ class EventTriggersMixin(CoreBackend):
     ) -> dict[str, Any]:
         domain = self.domain(domain_name)
         if event_trigger_name in domain.collections[KIND]:
-            raise BadRequestException(f"Event trigger with name {event_trigger_name} already exists")
+            raise BadRequestException(
+                f"Event trigger with name {event_trigger_name} already exists"
+            )
         self._check_trigger(
             domain, object_type_name, event_trigger_conditions, segment_filter, event_trigger_limits
         )
