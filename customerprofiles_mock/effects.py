@@ -34,6 +34,27 @@ class Outbox:
     event_triggers: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _append(records: list[Any], record: Any) -> None:
+    """Keep an effect in the outbox; a call that fails afterwards takes it back."""
+    from .models import journal
+
+    records.append(record)
+    journal.record(records.pop)
+
+
+def _keep(mapping: dict[str, Any], key: str, value: Any) -> None:
+    from .models import journal
+
+    had, old = key in mapping, mapping.get(key)
+    mapping[key] = value
+    journal.record(lambda: mapping.__setitem__(key, old) if had else mapping.pop(key, None))
+
+
+def keep_firing(outbox: Outbox, firing: dict[str, Any]) -> None:
+    """An event-trigger firing, kept like every other effect."""
+    _append(outbox.event_triggers, firing)
+
+
 class DeliveryError(Exception):
     """The destination does not exist in moto (only raised while mock_aws is active)."""
 
@@ -57,7 +78,7 @@ def put_s3_object(outbox: Outbox, account_id: str, uri: str, body: bytes) -> Non
         except Exception as error:  # moto's MissingBucket and friends
             raise DeliveryError(f"The S3 bucket {bucket} does not exist") from error
         backend.put_object(bucket, key, body)
-    outbox.s3[uri] = body
+    _keep(outbox.s3, uri, body)
 
 
 def s3_objects(
@@ -115,7 +136,8 @@ def put_kinesis_record(
         except Exception as error:
             raise DeliveryError(f"The Kinesis stream {stream_arn} does not exist") from error
         stream.put_record(partition_key, None, base64.b64encode(data).decode())  # type: ignore[arg-type]
-    outbox.kinesis.setdefault(stream_arn, []).append({"PartitionKey": partition_key, "Data": data})
+    record = {"PartitionKey": partition_key, "Data": data}
+    _append(outbox.kinesis.setdefault(stream_arn, []), record)
 
 
 def send_sqs_message(
@@ -130,4 +152,4 @@ def send_sqs_message(
             sqs_backends[account_id][region].send_message(name, body)
         except Exception as error:  # moto's QueueDoesNotExist
             raise DeliveryError(f"The SQS queue {queue_url} does not exist") from error
-    outbox.sqs.setdefault(queue_url, []).append(body)
+    _append(outbox.sqs.setdefault(queue_url, []), body)

@@ -298,3 +298,126 @@ def test_the_snapshot_sees_changes(seeded: Any, customerprofiles_mock: Any) -> N
         DomainName="d", ProfileId=seeded.seeded_profile, KeyName="k", Values=["w"]
     )
     assert state(customerprofiles_mock) != before
+
+
+# -- a change-stream reaction that fails inside a call (issue 14) ----------------------
+def settled(handle: Any) -> Any:
+    """The backend's state without the counters that only ever go up (versions)."""
+
+    def strip(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: strip(v) for k, v in value.items() if k != "version"}
+        if isinstance(value, list):
+            return [strip(v) for v in value]
+        return value
+
+    return strip(canonical(handle.backend().domains))
+
+
+@pytest.fixture
+def busy(cp: Any) -> Any:
+    """A domain where every family reacts to an ingested object."""
+    cp.put_profile_object_type(
+        DomainName="d",
+        ObjectTypeName="Order",
+        Description="orders",
+        AllowProfileCreation=True,
+        Fields={
+            "id": {"Source": "_source.id"},
+            "email": {"Source": "_source.email", "ContentType": "EMAIL_ADDRESS"},
+            "total": {"Source": "_source.total", "ContentType": "NUMBER"},
+            "name": {"Source": "_source.name", "Target": "_profile.FirstName"},
+        },
+        Keys={
+            "orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+            "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
+        },
+    )
+    cp.create_calculated_attribute_definition(
+        DomainName="d",
+        CalculatedAttributeName="spend",
+        Statistic="SUM",
+        AttributeDetails={"Attributes": [{"Name": "total"}], "Expression": "{Order.total}"},
+    )
+    cp.create_event_stream(
+        DomainName="d",
+        EventStreamName="s",
+        Uri="arn:aws:kinesis:us-east-1:123456789012:stream/s",
+    )
+    cp.create_event_trigger(
+        DomainName="d",
+        EventTriggerName="big",
+        ObjectTypeName="Order",
+        EventTriggerConditions=[
+            {
+                "EventTriggerDimensions": [
+                    {
+                        "ObjectAttributes": [
+                            {
+                                "FieldName": "total",
+                                "ComparisonOperator": "GREATER_THAN",
+                                "Values": ["10"],
+                            }
+                        ]
+                    }
+                ],
+                "LogicalOperator": "ANY",
+            }
+        ],
+    )
+    for oid, email, total in (("o1", "ana@x.io", 50), ("o2", "bo@x.io", 20)):
+        document = {"id": oid, "email": email, "total": total, "name": email[:2]}
+        cp.put_profile_object(DomainName="d", ObjectTypeName="Order", Object=json.dumps(document))
+    return cp
+
+
+def put(cp: Any, oid: str, email: str, total: int) -> Any:
+    document = {"id": oid, "email": email, "total": total, "name": "New"}
+    return cp.put_profile_object(
+        DomainName="d", ObjectTypeName="Order", Object=json.dumps(document)
+    )
+
+
+@pytest.mark.parametrize(
+    ("what", "oid", "email"),
+    [
+        ("a new customer", "o9", "new@x.io"),
+        ("a replaced object", "o1", "ana@x.io"),
+        ("an object moving to another profile", "o2", "ana@x.io"),
+    ],
+)
+def test_a_reaction_that_fails_takes_the_whole_call_back(
+    busy: Any,
+    customerprofiles_mock: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    what: str,
+    oid: str,
+    email: str,
+) -> None:
+    """Insights reacts after calculated attributes, the event stream and the triggers
+    took the change: when it fails, the call fails and every family is as it was."""
+    from customerprofiles_mock import outbox
+    from customerprofiles_mock.models import insights
+
+    before = settled(customerprofiles_mock)
+    sent = {k: list(v) for k, v in outbox().kinesis.items()}
+    fired = list(outbox().event_triggers)
+
+    def broken(*_args: Any) -> Any:
+        raise RuntimeError("a family's reaction failed")
+
+    monkeypatch.setattr(insights, "attribute_values", broken)
+    # In-process, a fault of the mock surfaces as itself (over HTTP: InternalServerException).
+    with pytest.raises(RuntimeError, match="reaction failed"):
+        put(busy, oid, email, 99)
+    assert settled(customerprofiles_mock) == before, what
+    assert {k: list(v) for k, v in outbox().kinesis.items()} == sent
+    assert outbox().event_triggers == fired
+
+    monkeypatch.undo()  # later calls see consistent state and work as usual
+    put(busy, oid, email, 99)
+    [profile] = busy.search_profiles(DomainName="d", KeyName="_email", Values=[email])["Items"]
+    spend = busy.get_calculated_attribute_for_profile(
+        DomainName="d", ProfileId=profile["ProfileId"], CalculatedAttributeName="spend"
+    )["Value"]
+    assert float(spend) == {"o9": 99, "o1": 99, "o2": 149}[oid]

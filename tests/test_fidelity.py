@@ -772,3 +772,21 @@ def test_hotel_preferences_are_indexed_by_preference_and_reference_id(
     by_ref = cp.search_profiles(DomainName="d", KeyName="_hotelReferenceId", Values=["res-9"])
     assert len(by_pref["Items"]) == 1
     assert [p["ProfileId"] for p in by_ref["Items"]] == [p["ProfileId"] for p in by_pref["Items"]]
+
+
+def test_a_max_rule_level_above_the_number_of_rules_is_accepted(
+    customerprofiles_client: Any,
+) -> None:
+    """The model bounds the levels 1-15 and says nothing of the number of rules."""
+    cp = customerprofiles_client
+    made = cp.create_domain(
+        DomainName="d",
+        DefaultExpirationDays=30,
+        RuleBasedMatching={
+            "Enabled": True,
+            "MatchingRules": [{"Rule": ["EmailAddress"]}],
+            "MaxAllowedRuleLevelForMatching": 15,
+            "MaxAllowedRuleLevelForMerging": 15,
+        },
+    )
+    assert made["RuleBasedMatching"]["MaxAllowedRuleLevelForMatching"] == 15

@@ -181,14 +181,6 @@ def test_matches_at_or_below_the_merging_level_are_merged(customerprofiles_clien
         (
             {
                 "Enabled": True,
-                "MatchingRules": [{"Rule": ["LastName"]}],
-                "MaxAllowedRuleLevelForMatching": 2,
-            },
-            "1 rules",
-        ),
-        (
-            {
-                "Enabled": True,
                 "MatchingRules": [{"Rule": ["LastName"]}, {"Rule": ["FirstName"]}],
                 "MaxAllowedRuleLevelForMatching": 1,
                 "MaxAllowedRuleLevelForMerging": 2,

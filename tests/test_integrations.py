@@ -36,18 +36,18 @@ def test_put_is_an_upsert_that_keeps_created_at(cp: Any) -> None:
         Uri="s3://orders-bucket/in",
         ObjectTypeName="CTR",
         Tags={"b": "2"},
-        Scope="DOMAIN",
     )
     assert again["CreatedAt"] == first["CreatedAt"]
+    # "To add or remove tags on an existing Integration, see TagResource/UntagResource."
     assert (again["ObjectTypeName"], again["Scope"], again["Tags"]) == (
         "CTR",
-        "DOMAIN",
-        {"a": "1", "b": "2"},
+        "PROFILE",
+        {"a": "1"},
     )
     got = cp.get_integration(DomainName="d", Uri="s3://orders-bucket/in")
     assert got["ObjectTypeName"] == "CTR"
     arn = "arn:aws:profile:us-east-1:123456789012:domains/d/integrations/s3://orders-bucket/in"
-    assert cp.list_tags_for_resource(resourceArn=arn)["tags"] == {"a": "1", "b": "2"}
+    assert cp.list_tags_for_resource(resourceArn=arn)["tags"] == {"a": "1"}
     assert (
         "deleted" in cp.delete_integration(DomainName="d", Uri="s3://orders-bucket/in")["Message"]
     )
@@ -94,15 +94,14 @@ def test_lists_page_and_span_the_account(cp: Any) -> None:
     )
     for n in range(3):
         cp.put_integration(DomainName="d", Uri=f"s3://b{n}", ObjectTypeName="Order")
-    cp.put_integration(DomainName="e", Uri="s3://b1", ObjectTypeName="CTR")
+    cp.put_integration(DomainName="e", Uri="s3://e1", ObjectTypeName="CTR")
     page = cp.list_integrations(DomainName="d", MaxResults=2)
     rest = cp.list_integrations(DomainName="d", NextToken=page["NextToken"])
     assert [i["Uri"] for i in page["Items"] + rest["Items"]] == ["s3://b0", "s3://b1", "s3://b2"]
+    # "An integration can belong to only one domain": the account lists the one there is.
     across = cp.list_account_integrations(Uri="s3://b1")["Items"]
-    assert [(i["DomainName"], i["ObjectTypeName"]) for i in across] == [
-        ("d", "Order"),
-        ("e", "CTR"),
-    ]
+    assert [(i["DomainName"], i["ObjectTypeName"]) for i in across] == [("d", "Order")]
+    assert [i["DomainName"] for i in cp.list_account_integrations(Uri="s3://e1")["Items"]] == ["e"]
 
 
 def test_hidden_integrations_of_workflows(cp: Any) -> None:

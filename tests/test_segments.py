@@ -301,7 +301,7 @@ def test_definitions_are_returned_as_sent_with_their_type(cp: Any) -> None:
     assert "SegmentSqlQuery" not in got
     assert cp.list_tags_for_resource(resourceArn=arn)["tags"] == {"k": "v"}
     assert error_code(lambda: create(cp, "classic", groups))[2] == (
-        "Segment definition classic already exists"
+        "Segment definition with name classic already exists"
     )
     for n in range(3):
         create(cp, f"s{n}", groups)

@@ -225,11 +225,8 @@ def _check_rules(rule_based_matching: dict[str, Any] | None) -> None:
     config = rule_based_matching or {}
     matching = config.get("MaxAllowedRuleLevelForMatching")
     merging = config.get("MaxAllowedRuleLevelForMerging")
-    for name, limit in (("Matching", matching), ("Merging", merging)):
-        if limit is not None and limit > len(rules):
-            raise BadRequestException(
-                f"MaxAllowedRuleLevelFor{name} is {limit}, but there are {len(rules)} rules"
-            )
+    # A level above the number of rules is allowed (the model only bounds it 1-15): it
+    # simply reaches every rule there is.
     if matching is not None and merging is not None and merging > matching:
         raise BadRequestException(
             "MaxAllowedRuleLevelForMerging cannot exceed MaxAllowedRuleLevelForMatching"

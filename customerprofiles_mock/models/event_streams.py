@@ -9,6 +9,7 @@ so); it turns HEALTHY once the stream exists.
 
 from __future__ import annotations
 
+import functools
 import json
 import uuid
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from .. import effects
 from ..clock import now
 from ..exceptions import BadRequestException
 from ..protocol.pagination import paginate
-from . import events
+from . import events, journal
 from .base import CoreBackend
 from .domains import Domain
 
@@ -90,10 +91,13 @@ def _replacing(domain: Domain) -> set[str]:
 @events.subscribe
 def _export(domain: Domain, change: events.Change) -> None:
     streams: dict[str, EventStream] = domain.collections[KIND]
-    if not streams or domain.sink is None:
+    if not streams or domain.sink is None or change.reason == journal.ROLLBACK:
         return
     if change.reason == "REPLACED" and change.obj is not None:
-        _replacing(domain).add(change.obj.unique_key)
+        replacing, key = _replacing(domain), change.obj.unique_key
+        if key not in replacing:
+            replacing.add(key)
+            journal.record(functools.partial(replacing.discard, key))
     record = _record(domain, change)
     if change.kind == events.OBJECT_ADDED and change.obj is not None:
         _replacing(domain).discard(change.obj.unique_key)

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from .. import effects
 from ..clock import now
 from ..exceptions import BadRequestException
 from ..protocol.pagination import paginate
-from . import events, segments
+from . import events, journal, segments
 from .base import CoreBackend
 from .compare import combine, matcher
 from .domains import Domain
@@ -160,7 +161,7 @@ def _evaluate(domain: Domain, change: events.Change) -> None:
         not triggers
         or change.kind != events.OBJECT_ADDED
         or obj is None
-        or change.reason == "MERGED"
+        or change.reason in ("MERGED", journal.ROLLBACK)
         or change.profile_id is None
         or domain.sink is None
     ):
@@ -184,14 +185,18 @@ def _evaluate(domain: Domain, change: events.Change) -> None:
                 or not segments.is_member(domain, segment, profile)
             ):
                 continue
-        fired = trigger.firings.setdefault(change.profile_id, [])
+        fired = trigger.firings.get(change.profile_id, [])
         if not within_limits(trigger.limits, fired, stamp):
             continue
         horizon = _horizon(trigger.limits)
         if horizon is not None:  # only firings a limit can still count are kept
-            fired[:] = [f for f in fired if stamp - f < horizon]
-            fired.append(stamp)
-        domain.sink[0].event_triggers.append(
+            journal.record(_restorer(trigger.firings, change.profile_id))
+            trigger.firings[change.profile_id] = [
+                *(f for f in fired if stamp - f < horizon),
+                stamp,
+            ]
+        effects.keep_firing(
+            domain.sink[0],
             {
                 "EventTriggerName": trigger.name,
                 "DomainName": domain.name,
@@ -199,8 +204,21 @@ def _evaluate(domain: Domain, change: events.Change) -> None:
                 "ObjectTypeName": obj.object_type,
                 "ProfileObjectUniqueKey": obj.unique_key,
                 "FiredAt": stamp,
-            }
+            },
         )
+
+
+def _restorer(firings: dict[str, list[datetime]], profile_id: str) -> Callable[[], None]:
+    """How to put one profile's firings back as they are now (for a failed call)."""
+    was = firings.get(profile_id)
+
+    def restore() -> None:
+        if was is None:
+            firings.pop(profile_id, None)
+        else:
+            firings[profile_id] = was
+
+    return restore
 
 
 class EventTriggersMixin(CoreBackend):

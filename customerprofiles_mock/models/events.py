@@ -36,6 +36,18 @@ class Change:
     before: dict[str, Any] | None = None
 
 
+def inverse(change: Change) -> Change:
+    """The change that takes ``change`` back, published when a failed call rolls back."""
+    kind = {
+        PROFILE_CREATED: PROFILE_REMOVED,
+        PROFILE_REMOVED: PROFILE_CREATED,
+        PROFILE_UPDATED: PROFILE_UPDATED,
+        OBJECT_ADDED: OBJECT_REMOVED,
+        OBJECT_REMOVED: OBJECT_ADDED,
+    }[change.kind]
+    return Change(kind, change.profile_id, change.obj, reason="ROLLBACK", before={})
+
+
 Subscriber = Callable[["Domain", Change], None]
 _subscribers: list[Subscriber] = []
 
@@ -48,8 +60,13 @@ def subscribe(subscriber: Subscriber) -> Subscriber:
 
 
 def publish(domain: Domain, change: Change) -> None:
+    from . import journal
+
+    done = journal.published(domain, change)
     for subscriber in _subscribers:
         subscriber(domain, change)
+        if done is not None:  # a failed call gives it back to exactly these
+            done.append(subscriber)
 
 
 Ticker = Callable[["Domain"], None]

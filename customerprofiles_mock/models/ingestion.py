@@ -215,6 +215,7 @@ class IngestionMixin(ObjectTypesMixin):
     def _new_fields(self, domain: Domain, plan: Plan, profile: Profile) -> dict[str, Any]:
         """The profile's fields after the mapping: API-set fields and better-priority
         sources are kept, and a value its field cannot hold is not stored."""
+        domain.store.touch(profile)  # field_sources change here, before set_fields
         fields = copy.deepcopy(profile.fields)
         object_type = plan.object_type
         types = domain.collections["object-types"]

@@ -87,6 +87,7 @@ def merge_into(
         for by_key in list(other.objects.values()):
             for obj in list(by_key.values()):
                 store.move_object(obj, main)
+        store.touch(main)
         for path, source in other.field_sources.items():
             main.field_sources.setdefault(path, source)
         store.record(other.profile_id, "DELETED_BY_MERGE", other.to_dict(), performed_by)

@@ -251,6 +251,7 @@ class ObjectTypesMixin(CoreBackend):
         for profile in list(domain.profiles.values()):
             populated = [p for p, src in profile.field_sources.items() if src == object_type_name]
             if populated:
+                store.touch(profile)
                 fields = copy.deepcopy(profile.fields)
                 for path in populated:
                     clear_path(fields, path)

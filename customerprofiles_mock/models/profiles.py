@@ -63,7 +63,7 @@ class ProfilesMixin(CoreBackend):
         profile = self.profile(domain, profile_id)
         update = fields_from_kwargs(kwargs)  # "" on an enum field fails model validation
         store = domain.store
-        store.set_fields(profile, merge_update(profile.fields, update))
+        store.set_fields(profile, merge_update(profile.fields, update))  # touches the profile
         for path in field_paths(update):  # the caller now owns what it set, or cleared
             if path in field_paths(profile.fields):
                 profile.field_sources[path] = API_SOURCE

@@ -371,9 +371,8 @@ class RecommendersMixin(CoreBackend):
     def delete_recommender(self, domain_name: str, recommender_name: str) -> dict[str, Any]:
         domain = self.domain(domain_name)
         recommender = self._recommender(domain, recommender_name)
-        if recommender.phase == "delete":
-            raise BadRequestException(f"Recommender {recommender_name} is already being deleted")
-        recommender.phase, recommender.phase_started = "delete", now()
+        if recommender.phase != "delete":  # deleting again while DELETING changes nothing
+            recommender.phase, recommender.phase_started = "delete", now()
         return {}
 
     def _move(self, domain_name: str, name: str, phase: str, needs: str) -> dict[str, Any]:

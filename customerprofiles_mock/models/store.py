@@ -8,6 +8,8 @@ family modules. The one rule every family relies on: change profile fields only 
 
 from __future__ import annotations
 
+import copy
+import functools
 import heapq
 import itertools
 import json
@@ -19,7 +21,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..clock import now
-from . import events
+from . import events, journal
 from .events import Change
 
 #: Predefined search keys derived from standard profile fields (reference §3.3) [inference].
@@ -294,6 +296,67 @@ class ProfileStore:
             for value in values:
                 self._index_add(key_name, value, profile.profile_id)
 
+    def _schedule(self, entry: tuple[datetime, int, str, str]) -> None:
+        heapq.heappush(self._expiry, entry)
+
+        def unschedule() -> None:
+            if entry in self._expiry:
+                self._expiry.remove(entry)
+                heapq.heapify(self._expiry)
+
+        journal.record(unschedule)
+
+    # -- the call's journal (models/journal.py) ----------------------------------------
+    def touch(self, profile: Profile) -> None:
+        """Before a call first changes a profile: remember it as it is, to restore it
+        if the call fails. Callers that change ``field_sources`` themselves call it
+        first; the store's own primitives call it for everything else."""
+        found = journal.current()
+        if found is None or not found.first_touch(profile):
+            return
+        saved = (
+            copy.deepcopy(profile.fields),
+            dict(profile.field_sources),
+            {name: {v: set(s) for v, s in values.items()} for name, values in profile.keys.items()},
+            {kind: dict(by_key) for kind, by_key in profile.objects.items()},
+            profile.last_updated_at,
+            profile.expires_at,
+        )
+
+        def restore() -> None:
+            self._unindex(profile)
+            (
+                profile.fields,
+                profile.field_sources,
+                profile.keys,
+                profile.objects,
+                profile.last_updated_at,
+                profile.expires_at,
+            ) = saved
+            if self.profiles.get(profile.profile_id) is profile:
+                self._index_all(profile)
+
+        journal.record(restore)
+
+    def _unindex(self, profile: Profile) -> None:
+        """Take every key value of the profile out of the index, whatever it holds now."""
+        pid = profile.profile_id
+        held = [(k, v) for k, values in profile.keys.items() for v in values]
+        held += [(k, v) for k, values in self.derived.get(pid, {}).items() for v in values]
+        for key_name, value in held:
+            ids = self.index.get(key_name, {}).get(self.normalize(key_name, value))
+            if ids is not None:
+                ids.discard(pid)
+                if not ids:
+                    del self.index[key_name][self.normalize(key_name, value)]
+        self.derived.pop(pid, None)
+
+    def _index_all(self, profile: Profile) -> None:
+        for key_name, values in profile.keys.items():
+            for value in values:
+                self._index_add(key_name, value, profile.profile_id)
+        self._reindex_derived(profile)
+
     # -- profiles -------------------------------------------------------------------
     def create_profile(
         self, fields: dict[str, Any], expires_at: datetime | None, announce: bool = True
@@ -310,6 +373,13 @@ class ProfileStore:
         self.profiles[profile.profile_id] = profile
         self._reindex_derived(profile)
         self.set_expiry(profile, expires_at)
+
+        def forget() -> None:
+            self._unindex(profile)
+            if self.profiles.get(profile.profile_id) is profile:
+                del self.profiles[profile.profile_id]
+
+        journal.record(forget)
         if announce:
             self.on_change(Change(events.PROFILE_CREATED, profile.profile_id))
         return profile
@@ -319,6 +389,7 @@ class ProfileStore:
 
         An update is published only when the fields really changed.
         """
+        self.touch(profile)
         before = profile.fields
         profile.fields = {k: v for k, v in fields.items() if v not in (None, {}, [])}
         profile.last_updated_at = now()
@@ -331,17 +402,17 @@ class ProfileStore:
         self.on_change(Change(kind, profile.profile_id))
 
     def set_expiry(self, profile: Profile, expires_at: datetime | None) -> None:
+        self.touch(profile)
         profile.expires_at = expires_at
         if expires_at is not None:
-            heapq.heappush(
-                self._expiry, (expires_at, next(self._tiebreak), "profile", profile.profile_id)
-            )
+            self._schedule((expires_at, next(self._tiebreak), "profile", profile.profile_id))
 
     def remove_profile(self, profile_id: str, reason: str = "DELETED") -> Profile | None:
         """Drop a profile with its keys and objects (history stays)."""
         profile = self.profiles.get(profile_id)
         if profile is None:
             return None
+        self.touch(profile)
         for by_key in list(profile.objects.values()):
             for obj in list(by_key.values()):
                 self.remove_object(obj, reason)
@@ -352,6 +423,7 @@ class ProfileStore:
         for key_name, derived_values in self.derived.pop(profile_id, {}).items():
             for value in derived_values:
                 self._index_discard(key_name, value, profile_id)
+        journal.record(lambda: self.profiles.__setitem__(profile_id, profile))
         self.on_change(
             Change(events.PROFILE_REMOVED, profile_id, reason=reason, before=profile.to_dict())
         )
@@ -359,6 +431,7 @@ class ProfileStore:
 
     # -- explicit keys --------------------------------------------------------------
     def add_key(self, profile: Profile, key_name: str, value: str, source: str) -> None:
+        self.touch(profile)
         profile.keys.setdefault(key_name, {}).setdefault(value, set()).add(source)
         self._index_add(key_name, value, profile.profile_id)
 
@@ -370,6 +443,7 @@ class ProfileStore:
         sources = values.get(value)
         if sources is None:
             return False
+        self.touch(profile)
         if source is None:
             sources.clear()
         else:
@@ -385,7 +459,37 @@ class ProfileStore:
     def next_object_seq(self) -> int:
         return next(self._object_seq)
 
+    def _journal_maps(self, obj: ProfileObject) -> None:
+        """Remember the store's map entries for this object, and its owner, as they are."""
+        if journal.current() is None:
+            return
+        unique = (obj.object_type, obj.unique_value)
+        saved = (
+            self.objects_by_unique.get(unique),
+            self.objects_by_key.get(obj.unique_key),
+            self.unattached.get(obj.unique_key),
+            obj.profile_id,
+        )
+
+        def restore() -> None:
+            maps: list[tuple[dict[Any, Any], Any, Any]] = [
+                (self.objects_by_unique, unique, saved[0]),
+                (self.objects_by_key, obj.unique_key, saved[1]),
+                (self.unattached, obj.unique_key, saved[2]),
+            ]
+            for mapping, key, value in maps:
+                if value is None:
+                    mapping.pop(key, None)
+                else:
+                    mapping[key] = value
+            obj.profile_id = saved[3]
+
+        journal.record(restore)
+
     def attach_object(self, obj: ProfileObject, profile: Profile | None) -> None:
+        self._journal_maps(obj)
+        if profile is not None:
+            self.touch(profile)
         self.objects_by_unique[(obj.object_type, obj.unique_value)] = obj
         self.objects_by_key[obj.unique_key] = obj
         obj.profile_id = profile.profile_id if profile else None
@@ -394,15 +498,16 @@ class ProfileStore:
         else:
             profile.objects.setdefault(obj.object_type, {})[obj.unique_key] = obj
         if obj.expires_at is not None:
-            heapq.heappush(
-                self._expiry, (obj.expires_at, next(self._tiebreak), "object", obj.unique_key)
-            )
+            self._schedule((obj.expires_at, next(self._tiebreak), "object", obj.unique_key))
         self.on_change(Change(events.OBJECT_ADDED, obj.profile_id, obj))
 
     def move_object(self, obj: ProfileObject, profile: Profile) -> None:
         """Re-home an object on another profile (a merge), as a removal and an addition."""
+        self._journal_maps(obj)
+        self.touch(profile)
         old = self.profiles.get(obj.profile_id or "")
         if old is not None:
+            self.touch(old)
             old.objects.get(obj.object_type, {}).pop(obj.unique_key, None)
             if not old.objects.get(obj.object_type):
                 old.objects.pop(obj.object_type, None)
@@ -412,11 +517,13 @@ class ProfileStore:
         self.on_change(Change(events.OBJECT_ADDED, obj.profile_id, obj, reason="MERGED"))
 
     def remove_object(self, obj: ProfileObject, reason: str = "DELETED") -> None:
+        self._journal_maps(obj)
         self.objects_by_unique.pop((obj.object_type, obj.unique_value), None)
         self.objects_by_key.pop(obj.unique_key, None)
         self.unattached.pop(obj.unique_key, None)
         profile = self.profiles.get(obj.profile_id or "")
         if profile is not None:
+            self.touch(profile)
             by_key = profile.objects.get(obj.object_type, {})
             by_key.pop(obj.unique_key, None)
             if not by_key:
@@ -450,7 +557,15 @@ class ProfileStore:
             last_updated_at=stamp,
             profile_object_unique_key=unique_key,
         )
-        self.history.setdefault(profile_id, []).append(entry)
+        records = self.history.setdefault(profile_id, [])
+        records.append(entry)
+
+        def forget() -> None:
+            records.pop()
+            if not records:
+                self.history.pop(profile_id, None)
+
+        journal.record(forget)
         return entry
 
     # -- expiry ---------------------------------------------------------------------
@@ -460,7 +575,9 @@ class ProfileStore:
             return
         stamp = now()
         while self._expiry and self._expiry[0][0] <= stamp:
-            when, _, kind, ident = heapq.heappop(self._expiry)
+            entry = heapq.heappop(self._expiry)
+            journal.record(functools.partial(heapq.heappush, self._expiry, entry))
+            when, _, kind, ident = entry
             if kind == "profile":
                 profile = self.profiles.get(ident)
                 if profile is not None and profile.expires_at == when:

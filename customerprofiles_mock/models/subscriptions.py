@@ -19,7 +19,7 @@ from .. import effects, timing
 from ..clock import now
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from ..protocol.pagination import paginate
-from . import events, segments
+from . import events, journal, segments
 from .base import CoreBackend
 from .domains import Domain
 from .segments import Segment, is_member, members
@@ -84,6 +84,7 @@ def _record(
 ) -> None:
     entry = {"ProfileId": profile_id, "UpdatedAt": at, "EventType": kind, "Event": event}
     sub.events.append(entry)
+    journal.record(sub.events.pop)
     stream = state.stream
     if stream is None or stream.disassociated_at is not None or domain.sink is None:
         return
@@ -121,12 +122,15 @@ def _follow_changes(domain: Domain, change: events.Change) -> None:
             continue  # ENHANCED segments report on their schedule only
         present = profile is not None and is_member(domain, segment, profile)
         was = change.profile_id in sub.member_ids
+        quiet = change.reason == journal.ROLLBACK  # membership goes back, unannounced
         if present and not was:
             sub.member_ids.add(change.profile_id)
-            _record(domain, state, sub, change.profile_id, "LIVE", "JOINED", stamp)
+            if not quiet:
+                _record(domain, state, sub, change.profile_id, "LIVE", "JOINED", stamp)
         elif was and not present:
             sub.member_ids.discard(change.profile_id)
-            _record(domain, state, sub, change.profile_id, "LIVE", "LEFT", stamp)
+            if not quiet:
+                _record(domain, state, sub, change.profile_id, "LIVE", "LEFT", stamp)
 
 
 @events.on_tick

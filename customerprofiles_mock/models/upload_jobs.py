@@ -147,6 +147,7 @@ def _ingest(domain: Domain, job: UploadJob) -> dict[str, int]:
             counts["created"] += 1
         else:
             counts["updated"] += 1
+        store.touch(profile)
         fields = copy.deepcopy(profile.fields)
         for spec in job.fields.values():
             value = evaluate(spec.get("Source", ""), row)

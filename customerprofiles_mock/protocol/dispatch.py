@@ -22,7 +22,7 @@ from ..exceptions import (
     InternalServerException,
     ResourceNotFoundException,
 )
-from ..models import backend_for
+from ..models import backend_for, journal
 from .context import Response, error_response, headers_for, raw_routes, request_base
 from .model import OperationSpec, operations
 from .router import route
@@ -216,8 +216,10 @@ def handle(
         # serializer reads live records, so it runs under the same lock.
         with backend.lock:
             backend.before_call()
-            result = operation(**{spec.kwargs[name]: value for name, value in params.items()})
-            out = spec.serializer()(result if result is not None else {})
+            # A call that raises, modeled error or not, is taken back whole.
+            with journal.transaction():
+                result = operation(**{spec.kwargs[name]: value for name, value in params.items()})
+                out = spec.serializer()(result if result is not None else {})
         if fingerprint is not None and out.get("NextToken"):
             out["NextToken"] = f"{fingerprint}.{out['NextToken']}"
         status = spec.success_code
