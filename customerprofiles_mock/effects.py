@@ -34,20 +34,29 @@ class Outbox:
     event_triggers: list[dict[str, Any]] = field(default_factory=list)
 
 
+def _record(undo: Callable[[], object]) -> None:
+    """``models.journal.record``, imported on first use (the models import this module)."""
+    global _journal_record
+    if _journal_record is None:
+        from .models.journal import record
+
+        _journal_record = record
+    _journal_record(undo)
+
+
+_journal_record: Callable[[Callable[[], object]], None] | None = None
+
+
 def _append(records: list[Any], record: Any) -> None:
     """Keep an effect in the outbox; a call that fails afterwards takes it back."""
-    from .models import journal
-
     records.append(record)
-    journal.record(records.pop)
+    _record(records.pop)
 
 
 def _keep(mapping: dict[str, Any], key: str, value: Any) -> None:
-    from .models import journal
-
     had, old = key in mapping, mapping.get(key)
     mapping[key] = value
-    journal.record(lambda: mapping.__setitem__(key, old) if had else mapping.pop(key, None))
+    _record(lambda: mapping.__setitem__(key, old) if had else mapping.pop(key, None))
 
 
 def keep_firing(outbox: Outbox, firing: dict[str, Any]) -> None:
