@@ -95,7 +95,8 @@ def register() -> None:
         sys.modules[f"moto.{SERVICE}"] = module
     patterns = _backend_index.backend_url_patterns
     if not any(name == SERVICE for name, _ in patterns):
-        patterns.append((SERVICE, re.compile(URL_BASES[0])))
+        # First: moto tries its ~180 patterns in order for every request under mock_aws.
+        patterns.insert(0, (SERVICE, re.compile(URL_BASES[0])))
     _after_import(_WERKZEUG_APP, _route_unsigned_requests)
     _show_on_dashboard()
 

@@ -233,3 +233,12 @@ def test_inner_mock_keeps_state_of_an_outer_mock_aws() -> None:
         assert sorted(domain_names(client())) == ["inner", "outer"]
     with mock_aws():
         assert domain_names(client()) == []
+
+
+def test_customer_profiles_is_the_first_url_pattern_moto_tries() -> None:
+    """Under mock_aws moto matches every request against its URL patterns in order."""
+    import moto.backend_index as backend_index
+
+    import customerprofiles_mock  # noqa: F401
+
+    assert backend_index.backend_url_patterns[0][0] == "customerprofiles"

@@ -175,7 +175,7 @@ class Profile:
 
     @property
     def size(self) -> int:
-        own = len(json.dumps(self.fields, default=str))
+        own = fields_size(self.fields)
         return own + sum(len(o.body) for by_key in self.objects.values() for o in by_key.values())
 
     def to_dict(self) -> dict[str, Any]:
@@ -232,6 +232,9 @@ class ProfileStore:
         self._tiebreak = itertools.count()
         self._seq = itertools.count()
         self._object_seq = itertools.count()
+        #: running totals behind the domain's Stats, kept as changes happen so that
+        #: GetDomain costs the same in any domain: field bytes, object bytes, metering
+        self.totals: dict[str, int] = {"fields": 0, "bodies": 0, "metering": 0}
         #: receives every change; the domain connects it to the families' subscribers
         self.on_change: Callable[[Change], None] = lambda _change: None
 
@@ -306,6 +309,20 @@ class ProfileStore:
 
         journal.record(unschedule)
 
+    # -- running totals (Stats) ------------------------------------------------------
+    def _add(self, name: str, delta: int) -> None:
+        if delta:
+            self.totals[name] += delta
+            journal.record(functools.partial(self._add_back, name, -delta))
+
+    def _add_back(self, name: str, delta: int) -> None:
+        self.totals[name] += delta
+
+    @staticmethod
+    def _meter(profile: Profile) -> int:
+        """A profile's metering: one, and one more per hundred objects beyond the first."""
+        return 1 + max(profile.object_count - 1, 0) // 100
+
     # -- the call's journal (models/journal.py) ----------------------------------------
     def touch(self, profile: Profile) -> None:
         """Before a call first changes a profile: remember it as it is, to restore it
@@ -372,6 +389,8 @@ class ProfileStore:
         )
         self.profiles[profile.profile_id] = profile
         self._reindex_derived(profile)
+        self._add("fields", fields_size(profile.fields))
+        self._add("metering", 1)
         self.set_expiry(profile, expires_at)
 
         def forget() -> None:
@@ -392,6 +411,8 @@ class ProfileStore:
         self.touch(profile)
         before = profile.fields
         profile.fields = {k: v for k, v in fields.items() if v not in (None, {}, [])}
+        if self.profiles.get(profile.profile_id) is profile:
+            self._add("fields", fields_size(profile.fields) - fields_size(before))
         profile.last_updated_at = now()
         self._reindex_derived(profile)
         if announce and profile.fields != before:
@@ -417,6 +438,8 @@ class ProfileStore:
             for obj in list(by_key.values()):
                 self.remove_object(obj, reason)
         del self.profiles[profile_id]
+        self._add("fields", -fields_size(profile.fields))
+        self._add("metering", -self._meter(profile))
         for key_name, values in list(profile.keys.items()):
             for value in list(values):
                 self._index_discard(key_name, value, profile_id)
@@ -493,10 +516,13 @@ class ProfileStore:
         self.objects_by_unique[(obj.object_type, obj.unique_value)] = obj
         self.objects_by_key[obj.unique_key] = obj
         obj.profile_id = profile.profile_id if profile else None
+        self._add("bodies", len(obj.body))
         if profile is None:
             self.unattached[obj.unique_key] = obj
         else:
+            metered = self._meter(profile)
             profile.objects.setdefault(obj.object_type, {})[obj.unique_key] = obj
+            self._add("metering", self._meter(profile) - metered)
         if obj.expires_at is not None:
             self._schedule((obj.expires_at, next(self._tiebreak), "object", obj.unique_key))
         self.on_change(Change(events.OBJECT_ADDED, obj.profile_id, obj))
@@ -508,26 +534,34 @@ class ProfileStore:
         old = self.profiles.get(obj.profile_id or "")
         if old is not None:
             self.touch(old)
+            metered = self._meter(old)
             old.objects.get(obj.object_type, {}).pop(obj.unique_key, None)
             if not old.objects.get(obj.object_type):
                 old.objects.pop(obj.object_type, None)
+            self._add("metering", self._meter(old) - metered)
         self.on_change(Change(events.OBJECT_REMOVED, obj.profile_id, obj, reason="MERGED"))
         obj.profile_id = profile.profile_id
+        metered = self._meter(profile)
         profile.objects.setdefault(obj.object_type, {})[obj.unique_key] = obj
+        self._add("metering", self._meter(profile) - metered)
         self.on_change(Change(events.OBJECT_ADDED, obj.profile_id, obj, reason="MERGED"))
 
     def remove_object(self, obj: ProfileObject, reason: str = "DELETED") -> None:
         self._journal_maps(obj)
+        if self.objects_by_key.get(obj.unique_key) is obj:
+            self._add("bodies", -len(obj.body))
         self.objects_by_unique.pop((obj.object_type, obj.unique_value), None)
         self.objects_by_key.pop(obj.unique_key, None)
         self.unattached.pop(obj.unique_key, None)
         profile = self.profiles.get(obj.profile_id or "")
         if profile is not None:
             self.touch(profile)
+            metered = self._meter(profile)
             by_key = profile.objects.get(obj.object_type, {})
             by_key.pop(obj.unique_key, None)
             if not by_key:
                 profile.objects.pop(obj.object_type, None)
+            self._add("metering", self._meter(profile) - metered)
             for key_name, value in obj.owned_keys:
                 self.remove_key(profile, key_name, value, obj.source)
         self.on_change(Change(events.OBJECT_REMOVED, obj.profile_id, obj, reason=reason))
@@ -599,6 +633,11 @@ class ProfileStore:
     def ordered_profiles(self, ids: Iterable[str]) -> list[Profile]:
         found = [self.profiles[i] for i in ids if i in self.profiles]
         return sorted(found, key=lambda p: p.seq)
+
+
+def fields_size(fields: dict[str, Any]) -> int:
+    """What a profile's own fields count towards the domain's TotalSize."""
+    return len(json.dumps(fields, default=str))
 
 
 def expiry_after(days: int | None) -> datetime | None:

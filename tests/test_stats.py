@@ -1,0 +1,85 @@
+"""Domain Stats come from running totals (issue 15): they must always equal a count made
+from scratch, through every kind of change, including a call that fails and is taken
+back."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from freezegun import freeze_time
+
+from customerprofiles_mock.models.store import fields_size
+
+
+def recount(handle: Any) -> dict[str, int]:
+    domain = handle.backend().domains["d"]
+    profiles = list(domain.profiles.values())
+    unattached = list(domain.store.unattached.values())
+    return {
+        "ProfileCount": len(profiles),
+        "MeteringProfileCount": sum(1 + max(p.object_count - 1, 0) // 100 for p in profiles),
+        "ObjectCount": sum(p.object_count for p in profiles) + len(unattached),
+        "TotalSize": sum(fields_size(p.fields) for p in profiles)
+        + sum(len(o.body) for p in profiles for by in p.objects.values() for o in by.values())
+        + sum(len(o.body) for o in unattached),
+    }
+
+
+def test_stats_follow_every_change(cp: Any, customerprofiles_mock: Any) -> None:
+    def check() -> None:
+        assert cp.get_domain(DomainName="d")["Stats"] == recount(customerprofiles_mock)
+
+    cp.put_profile_object_type(
+        DomainName="d",
+        ObjectTypeName="Order",
+        Description="orders",
+        AllowProfileCreation=True,
+        ExpirationDays=1,
+        Fields={
+            "id": {"Source": "_source.id"},
+            "email": {"Source": "_source.email", "Target": "_profile.EmailAddress"},
+            "name": {"Source": "_source.name", "Target": "_profile.FirstName"},
+        },
+        Keys={
+            "orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+            "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
+        },
+    )
+    check()
+    with freeze_time("2026-01-01") as clock:
+        ana = cp.create_profile(DomainName="d", FirstName="Ana", EmailAddress="ana@x.io")
+        check()
+        for n in range(150):  # past a hundred objects: a second metering unit
+            body = {"id": f"o{n}", "email": "ana@x.io", "name": "Ana"}
+            cp.put_profile_object(DomainName="d", ObjectTypeName="Order", Object=json.dumps(body))
+        check()
+        body = {"id": "o1", "email": "ana@x.io", "name": "A much longer name than before"}
+        cp.put_profile_object(DomainName="d", ObjectTypeName="Order", Object=json.dumps(body))
+        check()
+        bo = cp.create_profile(DomainName="d", FirstName="Bo")["ProfileId"]
+        cp.update_profile(DomainName="d", ProfileId=bo, LastName="Berg", AccountNumber="9")
+        check()
+        cp.merge_profiles(
+            DomainName="d", MainProfileId=bo, ProfileIdsToBeMerged=[ana["ProfileId"]]
+        )
+        check()
+        with pytest.raises(Exception):  # noqa: B017  (a failed call is taken back)
+            cp.merge_profiles(DomainName="d", MainProfileId=bo, ProfileIdsToBeMerged=[bo])
+        check()
+        cp.delete_profile_object(
+            DomainName="d",
+            ProfileId=bo,
+            ObjectTypeName="Order",
+            ProfileObjectUniqueKey=cp.list_profile_objects(
+                DomainName="d", ObjectTypeName="Order", ProfileId=bo
+            )["Items"][0]["ProfileObjectUniqueKey"],
+        )
+        check()
+        clock.tick(timedelta(days=2))  # the orders expire
+        check()
+        cp.delete_profile(DomainName="d", ProfileId=bo)
+        check()
+    assert cp.get_domain(DomainName="d")["Stats"]["ProfileCount"] == 0
