@@ -555,3 +555,61 @@ def test_snapshot_without_mock_aws_is_kept_in_the_outbox(cp: Any, people: dict[s
     )["SnapshotId"]
     body = customerprofiles_mock.outbox().s3[f"s3://b/p/{snapshot_id}.jsonl"]
     assert [json.loads(line)["FirstName"] for line in body.decode().splitlines()] == ["Ana"]
+
+
+# -- SQL tables kept row by row (issue 15) -----------------------------------------------
+def test_sql_tables_follow_changes_without_a_rebuild(
+    store: Any, customerprofiles_mock: Any
+) -> None:
+    domain = customerprofiles_mock.backend().domains["d"]
+    query = "SELECT o.ProfileId FROM `Order` o WHERE o.total > 100"
+    store.create_segment_definition(
+        DomainName="d", SegmentDefinitionName="big", DisplayName="big", SegmentSqlQuery=query
+    )
+    assert "segments.sql-tables" not in domain.state  # checked on the schema, no data read
+    big = store.create_profile(DomainName="d", EmailAddress="big@x.pt")["ProfileId"]
+    small = store.create_profile(DomainName="d", EmailAddress="small@x.pt")["ProfileId"]
+
+    def present() -> list[str]:
+        got = store.get_segment_membership(
+            DomainName="d", SegmentDefinitionName="big", ProfileIds=[big, small]
+        )
+        return [p["ProfileId"] for p in got["Profiles"] if p["QueryResult"] == "PRESENT"]
+
+    assert present() == []
+    tables = domain.state["segments.sql-tables"]
+    order(store, "o1", "big@x.pt", total=500)
+    order(store, "o2", "small@x.pt", total=50)
+    assert present() == [big]
+    order(store, "o1", "big@x.pt", total=5)  # replaced: the row is replaced
+    order(store, "o2", "small@x.pt", total=900)
+    assert present() == [small]
+    store.merge_profiles(DomainName="d", MainProfileId=big, ProfileIdsToBeMerged=[small])
+    assert present() == [big]  # the object moved with the merge
+    assert domain.state["segments.sql-tables"] is tables  # kept, never rebuilt
+    # A type whose definition changes gets its table rebuilt with the new column.
+    order_type(store, ExpirationDays=30)
+    store.put_profile_object_type(
+        DomainName="d",
+        ObjectTypeName="Order",
+        Description="orders",
+        AllowProfileCreation=True,
+        Fields={
+            "id": {"Source": "_source.id"},
+            "email": {"Source": "_source.email", "ContentType": "EMAIL_ADDRESS"},
+            "total": {"Source": "_source.total", "ContentType": "NUMBER"},
+            "rush": {"Source": "_source.rush"},
+        },
+        Keys={
+            "orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+            "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
+        },
+    )
+    order(store, "o3", "big@x.pt", total=1, rush="yes")
+    estimate = store.create_segment_estimate(
+        DomainName="d", SegmentSqlQuery="SELECT ProfileId FROM `Order` WHERE rush = 'yes'"
+    )
+    got = store.get_segment_estimate(DomainName="d", EstimateId=estimate["EstimateId"])
+    assert got["Status"] in ("RUNNING", "SUCCEEDED")
+    store.delete_profile(DomainName="d", ProfileId=big)
+    assert present() == []

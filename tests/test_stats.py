@@ -62,9 +62,7 @@ def test_stats_follow_every_change(cp: Any, customerprofiles_mock: Any) -> None:
         bo = cp.create_profile(DomainName="d", FirstName="Bo")["ProfileId"]
         cp.update_profile(DomainName="d", ProfileId=bo, LastName="Berg", AccountNumber="9")
         check()
-        cp.merge_profiles(
-            DomainName="d", MainProfileId=bo, ProfileIdsToBeMerged=[ana["ProfileId"]]
-        )
+        cp.merge_profiles(DomainName="d", MainProfileId=bo, ProfileIdsToBeMerged=[ana["ProfileId"]])
         check()
         with pytest.raises(Exception):  # noqa: B017  (a failed call is taken back)
             cp.merge_profiles(DomainName="d", MainProfileId=bo, ProfileIdsToBeMerged=[bo])

@@ -21,14 +21,11 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from ..clock import now
 from ..exceptions import BadRequestException
-from .mapping import string_profile_fields
-from .store import ADDRESS_FIELDS, Profile
 
 if TYPE_CHECKING:  # sqlglot is imported on first use: most tests never run SQL
     from sqlglot import exp
@@ -153,19 +150,6 @@ def compile_query(sql: str) -> str:
     return str(_prepare(tree).sql(dialect="sqlite", identify=True))
 
 
-def _profile_row(profile: Profile, attributes: list[str]) -> list[Any]:
-    row: list[Any] = [profile.profile_id]
-    for name in string_profile_fields():
-        row.append(profile.fields.get(name))
-    for name in ADDRESS_FIELDS:
-        address = profile.fields.get(name) or {}
-        row.extend(address.get(sub) for sub in ADDRESS_SUBFIELDS)
-    custom = profile.fields.get("Attributes") or {}
-    row.extend(custom.get(a) for a in attributes)
-    row.extend((profile.created_at.isoformat(), profile.last_updated_at.isoformat()))
-    return row
-
-
 ADDRESS_SUBFIELDS = (
     "Address1",
     "Address2",
@@ -180,8 +164,13 @@ ADDRESS_SUBFIELDS = (
 )
 
 
-def _connect() -> sqlite3.Connection:
-    db = sqlite3.connect(":memory:")
+def connect() -> sqlite3.Connection:
+    """An in-memory database with the mock's date functions (see ``_prepare``).
+
+    Calls for one account and region run one at a time under its lock, but not always on
+    the same thread, so the connection is not tied to the thread that opened it.
+    """
+    db = sqlite3.connect(":memory:", check_same_thread=False)
     db.create_function("CP_ADD_DAYS", 3, _add_days, deterministic=True)
     db.create_function("CP_ADD_MONTHS", 2, _add_months, deterministic=True)
     db.create_function("TS_OR_DS_ADD", 3, _add_days, deterministic=True)
@@ -189,68 +178,3 @@ def _connect() -> sqlite3.Connection:
     db.create_function("MONTH", 1, _part(1), deterministic=True)
     db.create_function("DAY", 1, _part(2), deterministic=True)
     return db
-
-
-def run(
-    compiled: str,
-    profiles: Iterable[Profile],
-    object_tables: dict[str, tuple[list[tuple[str, str]], list[list[Any]]]],
-) -> list[str]:
-    """Profile ids the query selects, in the order it returns them (duplicates dropped).
-
-    ``object_tables`` maps a type name to its (column, SQL type) list and rows.
-    """
-    profiles = list(profiles)
-    attributes = sorted({name for p in profiles for name in (p.fields.get("Attributes") or {})})
-    columns = ["ProfileId", *string_profile_fields()]
-    columns += [f"{a}_{s}" for a in ADDRESS_FIELDS for s in ADDRESS_SUBFIELDS]
-    columns += [f"Attributes_{column(a)}" for a in attributes]
-    columns += ["CreatedAt", "LastUpdatedAt"]
-    # A custom attribute no profile has yet is a column of NULLs, not an error.
-    missing = sorted(set(re.findall(r"\bAttributes_\w+", compiled)) - set(columns))
-    columns += missing
-    padding = [None] * len(missing)
-    db = _connect()
-    try:
-        _table(
-            db,
-            "profiles",
-            [(c, "TEXT") for c in columns],
-            [_profile_row(p, attributes) + padding for p in profiles],
-        )
-        taken = {"profiles"}
-        for name, (cols, rows) in object_tables.items():
-            # SQLite table names ignore case: a type called "Profiles" (or two types that
-            # differ only in case) would clash; the profiles table and the first type win.
-            if column(name).lower() not in taken:
-                taken.add(column(name).lower())
-                _table(db, column(name), cols, rows)
-        cursor = db.execute(compiled)
-        names = [d[0] for d in cursor.description or ()]
-        at = names.index("ProfileId") if "ProfileId" in names else 0
-        return list(dict.fromkeys(str(row[at]) for row in cursor if row[at] is not None))
-    except sqlite3.Error as error:
-        raise BadRequestException(f"SegmentSqlQuery cannot run: {error}") from None
-    finally:
-        db.close()
-
-
-def _table(
-    db: sqlite3.Connection, name: str, cols: list[tuple[str, str]], rows: list[list[Any]]
-) -> None:
-    """Create and fill a table; of columns whose names clash once sanitized, the first wins.
-
-    Names are quoted, so keywords (``group``) and leading digits (``1st``) are plain
-    columns; SQLite compares them without case, so the clash check does too.
-    """
-    keep: dict[str, tuple[str, int]] = {}
-    for index, (col, _) in enumerate(cols):
-        keep.setdefault(column(col).lower(), (column(col), index))
-    spec = ", ".join(f'"{c}" {cols[i][1]}' for c, i in keep.values())
-    db.execute(f'CREATE TABLE "{name}" ({spec})')
-    if rows:
-        marks = ", ".join("?" for _ in keep)
-        picks = [i for _, i in keep.values()]
-        db.executemany(
-            f'INSERT INTO "{name}" VALUES ({marks})', ([row[i] for i in picks] for row in rows)
-        )

@@ -27,14 +27,15 @@ from .base import CoreBackend
 from .calculated_attributes import value_of
 from .compare import number, to_date
 from .domains import Domain
-from .mapping import evaluate, string_profile_fields
+from .mapping import string_profile_fields
 from .segment_engine import (
     Context,
     referenced_calculated_attributes,
     referenced_segments,
     segment_matches,
 )
-from .segment_sql import ADDRESS_SUBFIELDS, compile_query, run
+from .segment_sql import ADDRESS_SUBFIELDS, compile_query
+from .segment_tables import SqlTables, check
 from .store import ADDRESS_FIELDS, Profile
 
 KIND = "segment-definitions"
@@ -93,7 +94,7 @@ class Snapshot:
 @dataclass
 class SegmentState:
     version: int = 0
-    sql_results: dict[str, tuple[int, list[str], datetime]] = field(default_factory=dict)
+    sql_results: dict[str, tuple[int, list[str], datetime, set[str]]] = field(default_factory=dict)
     estimates: dict[str, Estimate] = field(default_factory=dict)
     snapshots: dict[tuple[str, str], Snapshot] = field(default_factory=dict)
 
@@ -113,44 +114,70 @@ def _count_changes(domain: Domain, _change: events.Change) -> None:
         state.version += 1
 
 
-def _object_tables(domain: Domain) -> dict[str, tuple[list[tuple[str, str]], list[list[Any]]]]:
-    tables: dict[str, tuple[list[tuple[str, str]], list[list[Any]]]] = {}
-    for name, object_type in domain.collections["object-types"].items():
-        fields = list(object_type.fields.items())
-        cols = [("ProfileId", "TEXT"), ("ProfileObjectUniqueKey", "TEXT"), ("IngestedAt", "TEXT")]
-        cols += [
-            (f, "REAL" if spec.get("ContentType") == "NUMBER" else "TEXT") for f, spec in fields
-        ]
-        tables[name] = (cols, [])
-    for obj in domain.store.objects_by_key.values():
-        table = tables.get(obj.object_type)
-        if table is None or obj.profile_id is None:
-            continue
-        document = obj.document
-        fields = domain.collections["object-types"][obj.object_type].fields
-        row: list[Any] = [obj.profile_id, obj.unique_key, obj.ingested_at.isoformat()]
-        for col, kind in table[0][3:]:
-            value = evaluate(fields[col].get("Source", ""), document)
-            row.append(number(value) if kind == "REAL" else value)
-        table[1].append(row)
+SQL_TABLES = "segments.sql-tables"
+
+
+def sql_tables(domain: Domain) -> SqlTables:
+    """The domain's SQL tables: built the first time it answers SQL, kept current by
+    :func:`_keep_sql_tables` from then on; a type whose definition changed is refilled."""
+    types = domain.collections["object-types"]
+    tables: SqlTables | None = domain.state.get(SQL_TABLES)
+    if tables is None:
+        tables = domain.state[SQL_TABLES] = SqlTables()
+        for profile in domain.store.ordered_profiles(domain.profiles):
+            tables.put_profile(profile)
+    refill = {
+        name for name, object_type in types.items() if tables.sync_type(name, object_type.fields)
+    }
+    for gone in [name for name in tables.types if name not in types]:
+        tables.sync_type(gone, None)
+    if refill:
+        for obj in domain.store.objects_by_key.values():
+            if obj.object_type in refill:
+                tables.put_object(obj, types[obj.object_type].fields)
     return tables
 
 
-def sql_members(domain: Domain, segment: Segment) -> tuple[list[str], datetime]:
-    """An ENHANCED segment's profile ids and when they were computed (cached per change)."""
+def _schema_tables(domain: Domain) -> SqlTables:
+    """Tables with no rows, for checking a query in a domain that has not run SQL yet."""
+    tables = SqlTables()
+    for name, object_type in domain.collections["object-types"].items():
+        tables.sync_type(name, object_type.fields)
+    return tables
+
+
+@events.subscribe
+def _keep_sql_tables(domain: Domain, change: events.Change) -> None:
+    """Row by row: a profile upserted or deleted, an object inserted or deleted."""
+    tables: SqlTables | None = domain.state.get(SQL_TABLES)
+    if tables is None:
+        return
+    obj = change.obj
+    if change.kind in (events.PROFILE_CREATED, events.PROFILE_UPDATED):
+        profile = domain.profiles.get(change.profile_id or "")
+        if profile is not None:
+            tables.put_profile(profile)
+    elif change.kind == events.PROFILE_REMOVED:
+        tables.remove_profile(change.profile_id or "")
+    elif obj is not None and change.kind == events.OBJECT_ADDED:
+        object_type = domain.collections["object-types"].get(obj.object_type)
+        if object_type is not None:
+            tables.put_object(obj, object_type.fields)
+    elif obj is not None:
+        tables.remove_object(obj)
+
+
+def sql_members(domain: Domain, segment: Segment) -> tuple[list[str], datetime, set[str]]:
+    """An ENHANCED segment's profile ids, when they were computed, and the same ids as a
+    set (cached until the domain changes)."""
     state = segment_state(domain)
     cached = state.sql_results.get(segment.name)
     if cached is not None and cached[0] == state.version:
-        return cached[1], cached[2]
-    ids = run(
-        segment.compiled or "",
-        domain.store.ordered_profiles(domain.profiles),
-        _object_tables(domain),
-    )
-    ids = [i for i in ids if i in domain.profiles]
+        return cached[1], cached[2], cached[3]
+    ids = [i for i in sql_tables(domain).run(segment.compiled or "") if i in domain.profiles]
     stamp = now()
-    state.sql_results[segment.name] = (state.version, ids, stamp)
-    return ids, stamp
+    state.sql_results[segment.name] = (state.version, ids, stamp, set(ids))
+    return ids, stamp, state.sql_results[segment.name][3]
 
 
 def matches_groups(
@@ -175,7 +202,7 @@ def is_member(
     domain: Domain, segment: Segment, profile: Profile, visiting: frozenset[str] = frozenset()
 ) -> bool:
     if segment.sql is not None:
-        return profile.profile_id in set(sql_members(domain, segment)[0])
+        return profile.profile_id in sql_members(domain, segment)[2]
     return matches_groups(domain, segment.groups or {}, profile, visiting | {segment.name})
 
 
@@ -266,7 +293,9 @@ class SegmentsMixin(CoreBackend):
                     f"SQL segments need the data store: enable DataStore on domain {domain.name}"
                 )
             compiled = compile_query(sql)
-            run(compiled, domain.store.ordered_profiles(domain.profiles), _object_tables(domain))
+            # Checked against the tables' schema only: no row is read.
+            known = SQL_TABLES in domain.state
+            check(sql_tables(domain) if known else _schema_tables(domain), compiled)
             return compiled
         sources = referenced_segments(groups)
         missing = sorted(s for s in sources if s not in domain.collections[KIND])
@@ -419,11 +448,7 @@ class SegmentsMixin(CoreBackend):
         domain = self.domain(domain_name)
         compiled = self._check_query(domain, segment_query, segment_sql_query)
         if compiled is not None:
-            count = len(
-                run(
-                    compiled, domain.store.ordered_profiles(domain.profiles), _object_tables(domain)
-                )
-            )
+            count = len(sql_tables(domain).run(compiled))
         else:
             count = sum(
                 matches_groups(domain, segment_query or {}, p, frozenset())
