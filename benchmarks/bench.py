@@ -180,6 +180,7 @@ def main() -> int:
     import scale_data  # noqa: F401  (registers its scenarios)
     import scale_identity  # noqa: F401
     import scale_segments  # noqa: F401
+    import scale_sql  # noqa: F401
 
     for name, scenario in SCALE_SCENARIOS.items():
         for line in scenario(rounds, calls):

@@ -202,7 +202,13 @@ def is_member(
     domain: Domain, segment: Segment, profile: Profile, visiting: frozenset[str] = frozenset()
 ) -> bool:
     if segment.sql is not None:
-        return profile.profile_id in sql_members(domain, segment)[2]
+        state = segment_state(domain)
+        cached = state.sql_results.get(segment.name)
+        if cached is not None and cached[0] == state.version:
+            return profile.profile_id in cached[3]
+        # One profile's answer: the query filtered on its id, which SQLite pushes down
+        # to that profile's rows instead of evaluating the whole domain.
+        return sql_tables(domain).selects(segment.compiled or "", profile.profile_id)
     return matches_groups(domain, segment.groups or {}, profile, visiting | {segment.name})
 
 
@@ -415,7 +421,9 @@ class SegmentsMixin(CoreBackend):
         segment = self._segment(domain, segment_definition_name)
         computed = now()
         if segment.sql is not None:
-            computed = sql_members(domain, segment)[1]
+            cached = segment_state(domain).sql_results.get(segment.name)
+            if cached is not None and cached[0] == segment_state(domain).version:
+                computed = cached[2]  # the whole result is current: it was computed then
         results, failures = [], []
         for profile_id in dict.fromkeys(profile_ids):
             profile = domain.profiles.get(profile_id)
