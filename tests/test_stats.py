@@ -81,3 +81,28 @@ def test_stats_follow_every_change(cp: Any, customerprofiles_mock: Any) -> None:
         cp.delete_profile(DomainName="d", ProfileId=bo)
         check()
     assert cp.get_domain(DomainName="d")["Stats"]["ProfileCount"] == 0
+
+
+def test_replacing_writes_do_not_grow_the_expiry_schedule(
+    cp: Any, customerprofiles_mock: Any
+) -> None:
+    """Each write that replaces an object schedules a new expiry; the superseded entries
+    are dropped, so a domain that does not grow keeps a schedule that does not grow."""
+    cp.put_profile_object_type(
+        DomainName="d",
+        ObjectTypeName="Ping",
+        Description="pings",
+        AllowProfileCreation=True,
+        Fields={"id": {"Source": "_source.id"}, "email": {"Source": "_source.email"}},
+        Keys={
+            "pingId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+            "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
+        },
+    )
+    store = customerprofiles_mock.backend().domains["d"].store
+    for n in range(3000):
+        body = {"id": f"p{n % 20}", "email": f"c{n % 20}@x.io"}
+        cp.put_profile_object(DomainName="d", ObjectTypeName="Ping", Object=json.dumps(body))
+    assert len(store.objects_by_key) == 20
+    assert len(store._expiry) <= 1024 + 2 * (len(store.profiles) + len(store.objects_by_key))
+    assert cp.get_domain(DomainName="d")["Stats"] == recount(customerprofiles_mock)

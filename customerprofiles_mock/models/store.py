@@ -300,6 +300,10 @@ class ProfileStore:
                 self._index_add(key_name, value, profile.profile_id)
 
     def _schedule(self, entry: tuple[datetime, int, str, str]) -> None:
+        # At most one live entry per profile and object: past twice that (and a floor, so
+        # small domains never bother), the rest are superseded. Amortized O(1) per write.
+        if len(self._expiry) > 1024 + 2 * (len(self.profiles) + len(self.objects_by_key)):
+            self._compact_expiry()
         heapq.heappush(self._expiry, entry)
 
         def unschedule() -> None:
@@ -322,6 +326,23 @@ class ProfileStore:
     def _meter(profile: Profile) -> int:
         """A profile's metering: one, and one more per hundred objects beyond the first."""
         return 1 + max(profile.object_count - 1, 0) // 100
+
+    def _compact_expiry(self) -> None:
+        """Drop the entries of replaced or removed profiles and objects, so the heap stays
+        as large as what can still expire however many writes replace things."""
+        live = []
+        for entry in self._expiry:
+            when, _, kind, ident = entry
+            if kind == "profile":
+                profile = self.profiles.get(ident)
+                if profile is not None and profile.expires_at == when:
+                    live.append(entry)
+            else:
+                obj = self.objects_by_key.get(ident)
+                if obj is not None and obj.expires_at == when:
+                    live.append(entry)
+        heapq.heapify(live)
+        self._expiry[:] = live
 
     # -- the call's journal (models/journal.py) ----------------------------------------
     def touch(self, profile: Profile) -> None:
