@@ -130,6 +130,19 @@ def requires_operations(*names: str) -> pytest.MarkDecorator:
     )
 
 
+def requires_enum(shape: str, value: str) -> pytest.MarkDecorator:
+    """Skip where the installed botocore's model lacks this enum value (older releases)."""
+    from customerprofiles_mock.protocol.model import service_model
+
+    found = service_model().shape_for(shape).metadata.get("enum") or []
+    import botocore
+
+    return pytest.mark.skipif(
+        value not in found,
+        reason=f"botocore {botocore.__version__} does not model {shape} {value}",
+    )
+
+
 def error_code(call: Any, **kwargs: Any) -> tuple[str, int, str]:
     """Call, expect a ClientError, return (code, HTTP status, message)."""
     from botocore.exceptions import ClientError

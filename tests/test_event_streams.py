@@ -13,7 +13,7 @@ from moto import mock_aws
 
 import customerprofiles_mock
 
-from .conftest import error_code
+from .conftest import error_code, requires_enum
 from .test_calculated_attributes import order, order_type
 
 STREAM = "arn:aws:kinesis:us-east-1:123456789012:stream/export"
@@ -196,6 +196,7 @@ def test_trigger_conditions_dimensions_and_attributes(cp: Any) -> None:
     assert firing["ObjectTypeName"] == "Order" and firing["DomainName"] == "d" and firing["FiredAt"]
 
 
+@requires_enum("PeriodUnit", "MINUTES")
 def test_period_limits_count_per_profile_on_the_clock(cp: Any) -> None:
     order_type(cp)
     always = [
@@ -263,6 +264,7 @@ def test_segment_filter_restricts_firing(cp: Any) -> None:
     assert fired("vip_orders") == [vip_key]
 
 
+@requires_enum("PeriodUnit", "MINUTES")
 def test_trigger_crud_with_minutes_and_validation(cp: Any) -> None:
     order_type(cp)
     conditions = [
