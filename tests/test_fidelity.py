@@ -790,3 +790,43 @@ def test_a_max_rule_level_above_the_number_of_rules_is_accepted(
         },
     )
     assert made["RuleBasedMatching"]["MaxAllowedRuleLevelForMatching"] == 15
+
+
+def test_trigger_sources_in_the_object_reference_form(customerprofiles_client: Any) -> None:
+    """``{Type.field}`` and ``{_standard.path}`` Sources read the object as the other
+    forms do (the model's Source is free text: "An attribute contained within a source
+    object")."""
+    import customerprofiles_mock
+
+    cp = customerprofiles_client
+    flights(cp)
+
+    def trigger(name: str, source: str) -> None:
+        cp.create_event_trigger(
+            DomainName="d",
+            EventTriggerName=name,
+            ObjectTypeName="FlightSegments",
+            EventTriggerConditions=[
+                {
+                    "EventTriggerDimensions": [
+                        {
+                            "ObjectAttributes": [
+                                {
+                                    "Source": source,
+                                    "ComparisonOperator": "GREATER_THAN",
+                                    "Values": ["100"],
+                                }
+                            ]
+                        }
+                    ],
+                    "LogicalOperator": "ANY",
+                }
+            ],
+        )
+
+    trigger("own", "{FlightSegments.price}")
+    trigger("standard", "{_airSegment.Seat.Price}")
+    segment(cp, "cheap", 50, "2026-01-01")
+    segment(cp, "dear", 500, "2026-01-02")
+    fired = sorted(f["EventTriggerName"] for f in customerprofiles_mock.outbox().event_triggers)
+    assert fired == ["own", "standard"]

@@ -11,6 +11,7 @@ the outbox (``customerprofiles_mock.outbox().event_triggers``).
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -102,7 +103,7 @@ def compile_conditions(conditions: list[dict[str, Any]], fields: dict[str, Any])
         dimensions = [
             [
                 (
-                    attribute.get("Source")
+                    _accessor(attribute.get("Source"), fields)
                     or fields.get(attribute.get("FieldName", ""), {}).get("Source", ""),
                     matcher(attribute["ComparisonOperator"], attribute["Values"]),
                 )
@@ -130,6 +131,25 @@ def compile_conditions(conditions: list[dict[str, Any]], fields: dict[str, Any])
         return False
 
     return check
+
+
+_REFERENCE = re.compile(r"^\{\s*([A-Za-z_][A-Za-z0-9_-]*)\.([^{}\s]+)\s*\}$")
+
+
+def _accessor(source: str | None, fields: dict[str, Any]) -> str | None:
+    """An ObjectAttribute Source as a ``_source`` accessor. ``{Type.path}`` (the form
+    calculated attributes use) reads ``path`` of the object; ``{_standard.path}`` reads
+    the field the object type maps to that standard-object path [inference]."""
+    found = _REFERENCE.match(source or "")
+    if found is None:
+        return source
+    name, path = found.groups()
+    if name.startswith("_"):
+        for spec in fields.values():
+            if spec.get("Target") == f"{name}.{path}":
+                return str(spec.get("Source", ""))
+        return ""
+    return f"_source.{path}"
 
 
 def within_limits(limits: dict[str, Any] | None, fired: list[datetime], at: datetime) -> bool:
@@ -248,7 +268,8 @@ class EventTriggersMixin(CoreBackend):
                             "Each ObjectAttribute needs exactly one of Source and FieldName"
                         )
                     if source:
-                        check_source("ObjectAttributes", source)
+                        if not _REFERENCE.match(source):
+                            check_source("ObjectAttributes", source)
                     elif name not in object_type.fields:
                         raise BadRequestException(
                             f"Object type {object_type_name} has no field {name}"
