@@ -118,15 +118,24 @@ def sql_writes_scaling(rounds: int, calls: int) -> list[str]:
 
 @scale_scenario
 def get_domain_scaling(rounds: int, calls: int) -> list[str]:
-    """GetDomain (with Stats) at 100 and 10,000 profiles with an object each."""
+    """GetDomain (with Stats) and ListProfileAttributeValues at 100 and 10,000 profiles."""
     with mock_customerprofiles():
         cp = boto3.client("customer-profiles", region_name=REGION)
         _domain(cp, "small", 100)
         _domain(cp, "large", 10_000)
+        for domain in ("small", "large"):  # five distinct cities, however many profiles
+            for n in range(5):
+                cp.create_profile(DomainName=domain, Address={"City": f"City{n}"})
+
+        def values(domain: str) -> Any:
+            return cp.list_profile_attribute_values(DomainName=domain, AttributeName="Address.City")
+
         timings = interleaved(
             {
                 "small": lambda: cp.get_domain(DomainName="small"),
                 "large": lambda: cp.get_domain(DomainName="large"),
+                "values small": lambda: values("small"),
+                "values large": lambda: values("large"),
             },
             rounds,
             calls,
@@ -135,4 +144,7 @@ def get_domain_scaling(rounds: int, calls: int) -> list[str]:
         f"get_domain with Stats: {timings['small']:.0f} µs at 100 profiles, "
         f"{timings['large']:.0f} µs at 10,000",
         f"get_domain 10k/100 = {timings['large'] / timings['small']:.2f}",
+        f"list_profile_attribute_values (5 values): {timings['values small']:.0f} µs at 100, "
+        f"{timings['values large']:.0f} µs at 10,000",
+        f"attribute values 10k/100 = {timings['values large'] / timings['values small']:.2f}",
     ]

@@ -1,6 +1,6 @@
-"""Domain Stats come from running totals (issue 15): they must always equal a count made
-from scratch, through every kind of change, including a call that fails and is taken
-back."""
+"""Domain Stats and profile attribute values come from running totals (issue 15): they
+must always equal a count made from scratch, through every kind of change, including a
+call that fails and is taken back."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 
-from customerprofiles_mock.models.store import fields_size
+from customerprofiles_mock.models.store import attribute_values, fields_size
 
 
 def recount(handle: Any) -> dict[str, int]:
@@ -31,6 +31,13 @@ def recount(handle: Any) -> dict[str, int]:
 def test_stats_follow_every_change(cp: Any, customerprofiles_mock: Any) -> None:
     def check() -> None:
         assert cp.get_domain(DomainName="d")["Stats"] == recount(customerprofiles_mock)
+        domain = customerprofiles_mock.backend().domains["d"]
+        counted: dict[str, dict[str, int]] = {}
+        for profile in domain.profiles.values():
+            for path, value in attribute_values(profile.fields):
+                counted.setdefault(path, {}).setdefault(value, 0)
+                counted[path][value] += 1
+        assert {k: v for k, v in domain.store.values.items() if v} == counted
 
     cp.put_profile_object_type(
         DomainName="d",

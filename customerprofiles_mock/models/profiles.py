@@ -106,13 +106,8 @@ class ProfilesMixin(CoreBackend):
         )
         if not valid:
             raise BadRequestException(f"Unknown profile attribute {attribute_name}")
-        values: dict[str, None] = {}
-        for profile in domain.store.ordered_profiles(domain.profiles):
-            value = profile.fields.get(head)
-            if rest and isinstance(value, dict):
-                value = value.get(rest)
-            if isinstance(value, str) and value:
-                values.setdefault(value)
+        # Kept by the store as profiles change: the answer costs what it holds.
+        values = domain.store.values.get(attribute_name, {})
         return {
             "DomainName": domain_name,
             "AttributeName": attribute_name,

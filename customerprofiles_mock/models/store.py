@@ -15,7 +15,7 @@ import itertools
 import json
 import re
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -235,6 +235,9 @@ class ProfileStore:
         #: running totals behind the domain's Stats, kept as changes happen so that
         #: GetDomain costs the same in any domain: field bytes, object bytes, metering
         self.totals: dict[str, int] = {"fields": 0, "bodies": 0, "metering": 0}
+        #: attribute path (``FirstName``, ``Address.City``, ``Attributes.x``) -> value ->
+        #: how many profiles hold it, in the order values first appeared
+        self.values: dict[str, dict[str, int]] = {}
         #: receives every change; the domain connects it to the families' subscribers
         self.on_change: Callable[[Change], None] = lambda _change: None
 
@@ -321,6 +324,24 @@ class ProfileStore:
 
     def _add_back(self, name: str, delta: int) -> None:
         self.totals[name] += delta
+
+    def _count_values(self, fields: dict[str, Any], delta: int) -> None:
+        """Count a profile's attribute values in (+1) or out (-1) of ``values``."""
+        for path, value in attribute_values(fields):
+            self._count_value(path, value, delta)
+        journal.record(functools.partial(self._count_values_back, fields, -delta))
+
+    def _count_values_back(self, fields: dict[str, Any], delta: int) -> None:
+        for path, value in attribute_values(fields):
+            self._count_value(path, value, delta)
+
+    def _count_value(self, path: str, value: str, delta: int) -> None:
+        counts = self.values.setdefault(path, {})
+        held = counts.get(value, 0) + delta
+        if held > 0:
+            counts[value] = held
+        else:
+            counts.pop(value, None)
 
     @staticmethod
     def _meter(profile: Profile) -> int:
@@ -412,6 +433,7 @@ class ProfileStore:
         self._reindex_derived(profile)
         self._add("fields", fields_size(profile.fields))
         self._add("metering", 1)
+        self._count_values(profile.fields, +1)
         self.set_expiry(profile, expires_at)
 
         def forget() -> None:
@@ -434,6 +456,8 @@ class ProfileStore:
         profile.fields = {k: v for k, v in fields.items() if v not in (None, {}, [])}
         if self.profiles.get(profile.profile_id) is profile:
             self._add("fields", fields_size(profile.fields) - fields_size(before))
+            self._count_values(before, -1)
+            self._count_values(profile.fields, +1)
         profile.last_updated_at = now()
         self._reindex_derived(profile)
         if announce and profile.fields != before:
@@ -461,6 +485,7 @@ class ProfileStore:
         del self.profiles[profile_id]
         self._add("fields", -fields_size(profile.fields))
         self._add("metering", -self._meter(profile))
+        self._count_values(profile.fields, -1)
         for key_name, values in list(profile.keys.items()):
             for value in list(values):
                 self._index_discard(key_name, value, profile_id)
@@ -654,6 +679,19 @@ class ProfileStore:
     def ordered_profiles(self, ids: Iterable[str]) -> list[Profile]:
         found = [self.profiles[i] for i in ids if i in self.profiles]
         return sorted(found, key=lambda p: p.seq)
+
+
+def attribute_values(fields: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(path, value) of every non-empty text value of a profile: standard fields, address
+    sub-fields as ``Address.City``, custom attributes as ``Attributes.x``."""
+    for name, value in fields.items():
+        if isinstance(value, str):
+            if value:
+                yield name, value
+        elif isinstance(value, dict):
+            for sub, inner in value.items():
+                if isinstance(inner, str) and inner:
+                    yield f"{name}.{sub}", inner
 
 
 def fields_size(fields: dict[str, Any]) -> int:
