@@ -113,3 +113,46 @@ def test_replacing_writes_do_not_grow_the_expiry_schedule(
     assert len(store.objects_by_key) == 20
     assert len(store._expiry) <= 1024 + 2 * (len(store.profiles) + len(store.objects_by_key))
     assert cp.get_domain(DomainName="d")["Stats"] == recount(customerprofiles_mock)
+
+
+def test_deleting_a_type_visits_only_what_it_holds(cp: Any, customerprofiles_mock: Any) -> None:
+    """DeleteProfileObjectType removes the type's objects and what it gave profiles (fields,
+    keys), found through the store's per-type records rather than a scan of the domain."""
+    for name in ("Keep", "Drop"):
+        cp.put_profile_object_type(
+            DomainName="d",
+            ObjectTypeName=name,
+            Description=name,
+            AllowProfileCreation=True,
+            Fields={
+                "id": {"Source": "_source.id"},
+                "email": {"Source": "_source.email", "Target": "_profile.EmailAddress"},
+                "note": {"Source": "_source.note", "Target": f"_profile.Attributes.{name}"},
+            },
+            Keys={
+                f"{name}Id": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
+                "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
+            },
+        )
+    for n in range(5):
+        for name in ("Keep", "Drop"):
+            body = {"id": f"{name}{n}", "email": f"c{n}@x.io", "note": name}
+            cp.put_profile_object(DomainName="d", ObjectTypeName=name, Object=json.dumps(body))
+    store = customerprofiles_mock.backend().domains["d"].store
+    assert len(store.fed_by["Drop"]) == 5
+    cp.delete_profile_object_type(DomainName="d", ObjectTypeName="Drop")
+    assert not store.objects_of_type.get("Drop")
+    assert cp.search_profiles(DomainName="d", KeyName="DropId", Values=["Drop1"])["Items"] == []
+    [kept] = cp.search_profiles(DomainName="d", KeyName="KeepId", Values=["Keep1"])["Items"]
+    assert kept["Attributes"] == {"Keep": "Keep"}  # the dropped type's attribute is gone
+    assert cp.get_domain(DomainName="d")["Stats"] == recount(customerprofiles_mock)
+    # An empty type is deleted without touching anything else.
+    cp.put_profile_object_type(
+        DomainName="d",
+        ObjectTypeName="Empty",
+        Description="empty",
+        Fields={"id": {"Source": "_source.id"}},
+        Keys={"emptyId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}]},
+    )
+    cp.delete_profile_object_type(DomainName="d", ObjectTypeName="Empty")
+    assert "Empty" not in store.fed_by

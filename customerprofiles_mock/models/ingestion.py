@@ -236,6 +236,7 @@ class IngestionMixin(ObjectTypesMixin):
                 continue  # a source with strictly better priority set it
             write_path(fields, path, value)
             profile.field_sources[path] = object_type.name
+            domain.store.feed(object_type.name, profile.profile_id)
             targeted.add(path.split(".")[0])
         if plan.create_profile:  # inferred profiles also get untargeted emails and phones
             standard = {"EMAIL_ADDRESS": "EmailAddress", "PHONE_NUMBER": "PhoneNumber"}
@@ -245,6 +246,7 @@ class IngestionMixin(ObjectTypesMixin):
                 if fitted and fitted[0] not in targeted and fitted[0] not in fields:
                     fields[fitted[0]] = fitted[1]
                     profile.field_sources[fitted[0]] = object_type.name
+                    domain.store.feed(object_type.name, profile.profile_id)
         return fields
 
     def _commit(self, domain: Domain, plan: Plan) -> str:

@@ -90,6 +90,7 @@ def merge_into(
         store.touch(main)
         for path, source in other.field_sources.items():
             main.field_sources.setdefault(path, source)
+            store.feed(source, main.profile_id)
         store.record(other.profile_id, "DELETED_BY_MERGE", other.to_dict(), performed_by)
         store.remove_profile(other.profile_id, "MERGED")
     store.set_fields(main, new_fields, announce=False)

@@ -245,10 +245,11 @@ class ObjectTypesMixin(CoreBackend):
         domain = self.domain(domain_name)
         self._defined_type(domain, object_type_name)
         store = domain.store
-        for (type_name, _), obj in list(store.objects_by_unique.items()):
-            if type_name == object_type_name:
-                store.remove_object(obj)
-        for profile in list(domain.profiles.values()):
+        # Proportional to what the type holds: its objects, and the profiles it fed.
+        for obj in list(store.objects_of_type.get(object_type_name, {}).values()):
+            store.remove_object(obj)
+        fed = store.fed_by.get(object_type_name, set())
+        for profile in store.ordered_profiles(fed):
             populated = [p for p, src in profile.field_sources.items() if src == object_type_name]
             if populated:
                 store.touch(profile)

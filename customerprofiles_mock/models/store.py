@@ -226,6 +226,11 @@ class ProfileStore:
         self.objects_by_key: dict[str, ProfileObject] = {}
         #: objects stored without a profile (no match and no profile creation allowed)
         self.unattached: dict[str, ProfileObject] = {}
+        #: object type -> ProfileObjectUniqueKey -> object, attached or not
+        self.objects_of_type: dict[str, dict[str, ProfileObject]] = {}
+        #: object type (or other source) -> ids of the profiles it ever gave fields, keys
+        #: or objects: a superset, so deleting a type visits only the profiles it fed
+        self.fed_by: dict[str, set[str]] = {}
         #: profile id -> history records, kept after the profile is gone
         self.history: dict[str, list[HistoryRecord]] = {}
         self._expiry: list[tuple[datetime, int, str, str]] = []
@@ -501,6 +506,7 @@ class ProfileStore:
     # -- explicit keys --------------------------------------------------------------
     def add_key(self, profile: Profile, key_name: str, value: str, source: str) -> None:
         self.touch(profile)
+        self.feed(source, profile.profile_id)
         profile.keys.setdefault(key_name, {}).setdefault(value, set()).add(source)
         self._index_add(key_name, value, profile.profile_id)
 
@@ -528,16 +534,36 @@ class ProfileStore:
     def next_object_seq(self) -> int:
         return next(self._object_seq)
 
+    def feed(self, source: str, profile_id: str) -> None:
+        """Note that object type ``source`` gave this profile something (``fed_by``);
+        the API's, merges' and single objects' own sources (``_...``) are not types."""
+        if source.startswith("_"):
+            return
+        fed = self.fed_by.get(source)
+        if fed is None:
+            fed = self.fed_by[source] = set()
+        if profile_id not in fed:
+            fed.add(profile_id)
+            journal.record(functools.partial(self._unfeed, source, profile_id))
+
+    def _unfeed(self, source: str, profile_id: str) -> None:
+        fed = self.fed_by.get(source, set())
+        fed.discard(profile_id)
+        if not fed:
+            self.fed_by.pop(source, None)
+
     def _journal_maps(self, obj: ProfileObject) -> None:
         """Remember the store's map entries for this object, and its owner, as they are."""
         if journal.current() is None:
             return
         unique = (obj.object_type, obj.unique_value)
+        of_type = self.objects_of_type.setdefault(obj.object_type, {})
         saved = (
             self.objects_by_unique.get(unique),
             self.objects_by_key.get(obj.unique_key),
             self.unattached.get(obj.unique_key),
             obj.profile_id,
+            of_type.get(obj.unique_key),
         )
 
         def restore() -> None:
@@ -545,12 +571,15 @@ class ProfileStore:
                 (self.objects_by_unique, unique, saved[0]),
                 (self.objects_by_key, obj.unique_key, saved[1]),
                 (self.unattached, obj.unique_key, saved[2]),
+                (of_type, obj.unique_key, saved[4]),
             ]
             for mapping, key, value in maps:
                 if value is None:
                     mapping.pop(key, None)
                 else:
                     mapping[key] = value
+            if not of_type:
+                self.objects_of_type.pop(obj.object_type, None)
             obj.profile_id = saved[3]
 
         journal.record(restore)
@@ -561,6 +590,9 @@ class ProfileStore:
             self.touch(profile)
         self.objects_by_unique[(obj.object_type, obj.unique_value)] = obj
         self.objects_by_key[obj.unique_key] = obj
+        self.objects_of_type.setdefault(obj.object_type, {})[obj.unique_key] = obj
+        if profile is not None:
+            self.feed(obj.object_type, profile.profile_id)
         obj.profile_id = profile.profile_id if profile else None
         self._add("bodies", len(obj.body))
         if profile is None:
@@ -587,6 +619,7 @@ class ProfileStore:
             self._add("metering", self._meter(old) - metered)
         self.on_change(Change(events.OBJECT_REMOVED, obj.profile_id, obj, reason="MERGED"))
         obj.profile_id = profile.profile_id
+        self.feed(obj.object_type, profile.profile_id)
         metered = self._meter(profile)
         profile.objects.setdefault(obj.object_type, {})[obj.unique_key] = obj
         self._add("metering", self._meter(profile) - metered)
@@ -599,6 +632,7 @@ class ProfileStore:
         self.objects_by_unique.pop((obj.object_type, obj.unique_value), None)
         self.objects_by_key.pop(obj.unique_key, None)
         self.unattached.pop(obj.unique_key, None)
+        self.objects_of_type.get(obj.object_type, {}).pop(obj.unique_key, None)
         profile = self.profiles.get(obj.profile_id or "")
         if profile is not None:
             self.touch(profile)
