@@ -421,3 +421,39 @@ def test_a_reaction_that_fails_takes_the_whole_call_back(
         DomainName="d", ProfileId=profile["ProfileId"], CalculatedAttributeName="spend"
     )["Value"]
     assert float(spend) == {"o9": 99, "o1": 99, "o2": 149}[oid]
+
+
+def test_a_merge_whose_reaction_fails_is_taken_back_whole(
+    busy: Any, customerprofiles_mock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A merge moves keys and objects and removes profiles; a family failing on the moved
+    objects takes all of it back."""
+    from customerprofiles_mock.models import calculated_attributes
+
+    ids = [
+        busy.search_profiles(DomainName="d", KeyName="_email", Values=[e])["Items"][0]["ProfileId"]
+        for e in ("ana@x.io", "bo@x.io")
+    ]
+    before = settled(customerprofiles_mock)
+
+    working = calculated_attributes._entry
+    calls: list[None] = []
+
+    def broken(*args: Any) -> Any:  # fails once: the rollback itself then works
+        calls.append(None)
+        if len(calls) == 1:
+            raise RuntimeError("a family's reaction failed")
+        return working(*args)
+
+    monkeypatch.setattr(calculated_attributes, "_entry", broken)
+    with pytest.raises(RuntimeError, match="reaction failed"):
+        busy.merge_profiles(DomainName="d", MainProfileId=ids[0], ProfileIdsToBeMerged=[ids[1]])
+    assert settled(customerprofiles_mock) == before
+    monkeypatch.undo()
+    busy.merge_profiles(DomainName="d", MainProfileId=ids[0], ProfileIdsToBeMerged=[ids[1]])
+    spend = busy.get_calculated_attribute_for_profile(
+        DomainName="d", ProfileId=ids[0], CalculatedAttributeName="spend"
+    )["Value"]
+    assert float(spend) == 70
+    found = busy.search_profiles(DomainName="d", KeyName="_email", Values=["bo@x.io"])["Items"]
+    assert [p["ProfileId"] for p in found] == [ids[0]]

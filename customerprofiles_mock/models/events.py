@@ -34,6 +34,9 @@ class Change:
     reason: str | None = None
     #: the state of the profile before the change, for removals ({} when unknown)
     before: dict[str, Any] | None = None
+    #: on a ROLLBACK change, the reason of the change it takes back (a family that
+    #: ignored a MERGED move ignores its inverse too)
+    undone: str | None = None
 
 
 def inverse(change: Change) -> Change:
@@ -45,7 +48,9 @@ def inverse(change: Change) -> Change:
         OBJECT_ADDED: OBJECT_REMOVED,
         OBJECT_REMOVED: OBJECT_ADDED,
     }[change.kind]
-    return Change(kind, change.profile_id, change.obj, reason="ROLLBACK", before={})
+    return Change(
+        kind, change.profile_id, change.obj, reason="ROLLBACK", before={}, undone=change.reason
+    )
 
 
 Subscriber = Callable[["Domain", Change], None]

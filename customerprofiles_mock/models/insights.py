@@ -78,7 +78,7 @@ def attribute_values(domain: Domain, obj: ProfileObject) -> dict[str, str]:
 @events.subscribe
 def _count(domain: Domain, change: events.Change) -> None:
     obj = change.obj
-    if obj is None or change.reason == "MERGED":
+    if obj is None or "MERGED" in (change.reason, change.undone):
         return  # a merge moves objects: their values stay in the type
     by_attribute = _state(domain).setdefault(obj.object_type, {})
     stamp = obj.ingested_at if change.kind == events.OBJECT_ADDED else now()

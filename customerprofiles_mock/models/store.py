@@ -372,35 +372,46 @@ class ProfileStore:
 
     # -- the call's journal (models/journal.py) ----------------------------------------
     def touch(self, profile: Profile) -> None:
-        """Before a call first changes a profile: remember it as it is, to restore it
-        if the call fails. Callers that change ``field_sources`` themselves call it
-        first; the store's own primitives call it for everything else."""
+        """Before a call first changes a profile's fields: remember them (and their
+        sources, timestamps and expiry) to restore them if the call fails. Keys and
+        objects are journaled one change at a time by the primitives that make them, so
+        a profile with many objects costs no more to touch than one with none. Callers
+        that change ``field_sources`` themselves call it first."""
         found = journal.current()
         if found is None or not found.first_touch(profile):
             return
         saved = (
             copy.deepcopy(profile.fields),
             dict(profile.field_sources),
-            {name: {v: set(s) for v, s in values.items()} for name, values in profile.keys.items()},
-            {kind: dict(by_key) for kind, by_key in profile.objects.items()},
             profile.last_updated_at,
             profile.expires_at,
         )
 
         def restore() -> None:
-            self._unindex(profile)
             (
                 profile.fields,
                 profile.field_sources,
-                profile.keys,
-                profile.objects,
                 profile.last_updated_at,
                 profile.expires_at,
             ) = saved
             if self.profiles.get(profile.profile_id) is profile:
-                self._index_all(profile)
+                self._reindex_derived(profile)
 
         journal.record(restore)
+
+    def _holds(self, profile: Profile, object_type: str, obj: ProfileObject) -> None:
+        """Put an object in a profile's map, journaled."""
+        profile.objects.setdefault(object_type, {})[obj.unique_key] = obj
+        journal.record(functools.partial(self._drops, profile, object_type, obj))
+
+    def _drops(self, profile: Profile, object_type: str, obj: ProfileObject) -> None:
+        """Take an object out of a profile's map, journaled."""
+        by_key = profile.objects.get(object_type, {})
+        if by_key.pop(obj.unique_key, None) is None:
+            return
+        if not by_key:
+            profile.objects.pop(object_type, None)
+        journal.record(functools.partial(self._holds, profile, object_type, obj))
 
     def _unindex(self, profile: Profile) -> None:
         """Take every key value of the profile out of the index, whatever it holds now."""
@@ -414,6 +425,11 @@ class ProfileStore:
                 if not ids:
                     del self.index[key_name][self.normalize(key_name, value)]
         self.derived.pop(pid, None)
+
+    def _restore_profile(self, profile: Profile) -> None:
+        """Undo a removal: the profile back in the store and the index."""
+        self.profiles[profile.profile_id] = profile
+        self._index_all(profile)
 
     def _index_all(self, profile: Profile) -> None:
         for key_name, values in profile.keys.items():
@@ -497,7 +513,7 @@ class ProfileStore:
         for key_name, derived_values in self.derived.pop(profile_id, {}).items():
             for value in derived_values:
                 self._index_discard(key_name, value, profile_id)
-        journal.record(lambda: self.profiles.__setitem__(profile_id, profile))
+        journal.record(functools.partial(self._restore_profile, profile))
         self.on_change(
             Change(events.PROFILE_REMOVED, profile_id, reason=reason, before=profile.to_dict())
         )
@@ -505,9 +521,11 @@ class ProfileStore:
 
     # -- explicit keys --------------------------------------------------------------
     def add_key(self, profile: Profile, key_name: str, value: str, source: str) -> None:
-        self.touch(profile)
         self.feed(source, profile.profile_id)
-        profile.keys.setdefault(key_name, {}).setdefault(value, set()).add(source)
+        sources = profile.keys.setdefault(key_name, {}).setdefault(value, set())
+        if source not in sources:
+            sources.add(source)
+            journal.record(functools.partial(self.remove_key, profile, key_name, value, source))
         self._index_add(key_name, value, profile.profile_id)
 
     def remove_key(
@@ -518,7 +536,9 @@ class ProfileStore:
         sources = values.get(value)
         if sources is None:
             return False
-        self.touch(profile)
+        removed = set(sources) if source is None else {source} & sources
+        for gone in removed:
+            journal.record(functools.partial(self.add_key, profile, key_name, value, gone))
         if source is None:
             sources.clear()
         else:
@@ -586,8 +606,6 @@ class ProfileStore:
 
     def attach_object(self, obj: ProfileObject, profile: Profile | None) -> None:
         self._journal_maps(obj)
-        if profile is not None:
-            self.touch(profile)
         self.objects_by_unique[(obj.object_type, obj.unique_value)] = obj
         self.objects_by_key[obj.unique_key] = obj
         self.objects_of_type.setdefault(obj.object_type, {})[obj.unique_key] = obj
@@ -599,7 +617,7 @@ class ProfileStore:
             self.unattached[obj.unique_key] = obj
         else:
             metered = self._meter(profile)
-            profile.objects.setdefault(obj.object_type, {})[obj.unique_key] = obj
+            self._holds(profile, obj.object_type, obj)
             self._add("metering", self._meter(profile) - metered)
         if obj.expires_at is not None:
             self._schedule((obj.expires_at, next(self._tiebreak), "object", obj.unique_key))
@@ -608,20 +626,16 @@ class ProfileStore:
     def move_object(self, obj: ProfileObject, profile: Profile) -> None:
         """Re-home an object on another profile (a merge), as a removal and an addition."""
         self._journal_maps(obj)
-        self.touch(profile)
         old = self.profiles.get(obj.profile_id or "")
         if old is not None:
-            self.touch(old)
             metered = self._meter(old)
-            old.objects.get(obj.object_type, {}).pop(obj.unique_key, None)
-            if not old.objects.get(obj.object_type):
-                old.objects.pop(obj.object_type, None)
+            self._drops(old, obj.object_type, obj)
             self._add("metering", self._meter(old) - metered)
         self.on_change(Change(events.OBJECT_REMOVED, obj.profile_id, obj, reason="MERGED"))
         obj.profile_id = profile.profile_id
         self.feed(obj.object_type, profile.profile_id)
         metered = self._meter(profile)
-        profile.objects.setdefault(obj.object_type, {})[obj.unique_key] = obj
+        self._holds(profile, obj.object_type, obj)
         self._add("metering", self._meter(profile) - metered)
         self.on_change(Change(events.OBJECT_ADDED, obj.profile_id, obj, reason="MERGED"))
 
@@ -635,12 +649,8 @@ class ProfileStore:
         self.objects_of_type.get(obj.object_type, {}).pop(obj.unique_key, None)
         profile = self.profiles.get(obj.profile_id or "")
         if profile is not None:
-            self.touch(profile)
             metered = self._meter(profile)
-            by_key = profile.objects.get(obj.object_type, {})
-            by_key.pop(obj.unique_key, None)
-            if not by_key:
-                profile.objects.pop(obj.object_type, None)
+            self._drops(profile, obj.object_type, obj)
             self._add("metering", self._meter(profile) - metered)
             for key_name, value in obj.owned_keys:
                 self.remove_key(profile, key_name, value, obj.source)
