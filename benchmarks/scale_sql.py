@@ -10,22 +10,10 @@ from typing import Any
 
 import boto3
 from harness import REGION, interleaved, scale_scenario
+from scale_data import ORDER
 
 from customerprofiles_mock import mock_customerprofiles
 
-ORDER = {
-    "Description": "orders",
-    "AllowProfileCreation": True,
-    "Fields": {
-        "id": {"Source": "_source.id"},
-        "email": {"Source": "_source.email", "ContentType": "EMAIL_ADDRESS"},
-        "total": {"Source": "_source.total", "ContentType": "NUMBER"},
-    },
-    "Keys": {
-        "orderId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["id"]}],
-        "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
-    },
-}
 BIG_SPENDERS = "SELECT ProfileId FROM `Order` GROUP BY ProfileId HAVING SUM(total) > 1000"
 
 

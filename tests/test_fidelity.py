@@ -580,6 +580,27 @@ def test_an_integration_belongs_to_one_domain(customerprofiles_client: Any) -> N
     cp.put_integration(DomainName="one", Uri=uri, ObjectTypeName="CTR")  # an update is fine
 
 
+def vip_calls() -> dict[str, Any]:
+    """CreateEventTrigger arguments: a trigger on Calls whose kind is "vip"."""
+    return {
+        "DomainName": "d",
+        "EventTriggerName": "t",
+        "ObjectTypeName": "Calls",
+        "EventTriggerConditions": [
+            {
+                "EventTriggerDimensions": [
+                    {
+                        "ObjectAttributes": [
+                            {"FieldName": "kind", "ComparisonOperator": "EQUAL", "Values": ["vip"]}
+                        ]
+                    }
+                ],
+                "LogicalOperator": "ANY",
+            }
+        ],
+    }
+
+
 def test_duplicate_creates_answer_the_messages_cloudformation_matches(
     customerprofiles_client: Any,
 ) -> None:
@@ -623,23 +644,7 @@ def test_duplicate_creates_answer_the_messages_cloudformation_matches(
                 "Segment definition with name seg already exists"
             )
     put_type(cp, "Calls", ["kind", "cid"], "cid")
-    trigger = {
-        "DomainName": "d",
-        "EventTriggerName": "t",
-        "ObjectTypeName": "Calls",
-        "EventTriggerConditions": [
-            {
-                "EventTriggerDimensions": [
-                    {
-                        "ObjectAttributes": [
-                            {"FieldName": "kind", "ComparisonOperator": "EQUAL", "Values": ["vip"]}
-                        ]
-                    }
-                ],
-                "LogicalOperator": "ANY",
-            }
-        ],
-    }
+    trigger = vip_calls()
     cp.create_event_trigger(**trigger)
     _, _, message = error_code(cp.create_event_trigger, **trigger)
     assert message == "Event trigger with name t already exists"
@@ -683,21 +688,7 @@ def test_a_trigger_created_again_starts_counting_afresh(customerprofiles_client:
     cp.create_domain(DomainName="d", DefaultExpirationDays=30)
     put_type(cp, "Calls", ["kind", "cid"], "cid")
     trigger = {
-        "DomainName": "d",
-        "EventTriggerName": "t",
-        "ObjectTypeName": "Calls",
-        "EventTriggerConditions": [
-            {
-                "EventTriggerDimensions": [
-                    {
-                        "ObjectAttributes": [
-                            {"FieldName": "kind", "ComparisonOperator": "EQUAL", "Values": ["vip"]}
-                        ]
-                    }
-                ],
-                "LogicalOperator": "ANY",
-            }
-        ],
+        **vip_calls(),
         "EventTriggerLimits": {
             "Periods": [{"Unit": "DAYS", "Value": 1, "MaxInvocationsPerProfile": 1}]
         },
