@@ -457,3 +457,33 @@ def test_a_merge_whose_reaction_fails_is_taken_back_whole(
     assert float(spend) == 70
     found = busy.search_profiles(DomainName="d", KeyName="_email", Values=["bo@x.io"])["Items"]
     assert [p["ProfileId"] for p in found] == [ids[0]]
+
+
+def test_domain_object_records_are_taken_back_with_a_failed_call(
+    customerprofiles_client: Any, customerprofiles_mock: Any
+) -> None:
+    """A record written to a domain object type goes back when its call fails later."""
+    from customerprofiles_mock.models import journal
+    from customerprofiles_mock.models.domain_object_types import ingest_record, records
+
+    cp = customerprofiles_client
+    cp.create_domain(DomainName="d", DefaultExpirationDays=30, DataStore={"Enabled": True})
+    cp.put_domain_object_type(
+        DomainName="d",
+        ObjectTypeName="Items",
+        Fields={
+            "id": {"Source": "_source.id", "Target": "_catalogItem.Id"},
+            "name": {"Source": "_source.name", "Target": "_catalogItem.Name"},
+        },
+    )
+    cp.put_profile_object(
+        DomainName="d", ObjectTypeName="Items", Object='{"id": "1", "name": "Old"}'
+    )
+    domain = customerprofiles_mock.backend().domains["d"]
+    item_type = domain.collections["domain-object-types"]["Items"]
+    before = {k: dict(v) for k, v in records(domain, "Items").items()}
+    with pytest.raises(RuntimeError), journal.transaction():
+        ingest_record(domain, item_type, '{"id": "1", "name": "New"}')  # replaces
+        ingest_record(domain, item_type, '{"id": "2", "name": "Added"}')
+        raise RuntimeError("the call fails after writing")
+    assert records(domain, "Items") == before

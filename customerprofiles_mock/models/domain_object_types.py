@@ -10,6 +10,7 @@ their ``Id`` target when they have one. Recommenders read catalog items from the
 from __future__ import annotations
 
 import copy
+import functools
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -18,6 +19,7 @@ from typing import Any
 from ..clock import now
 from ..exceptions import BadRequestException
 from ..protocol.pagination import paginate
+from . import journal
 from .base import CoreBackend
 from .domains import Domain
 from .mapping import check_source, evaluate, nest, parse_object
@@ -65,7 +67,15 @@ def ingest_record(domain: Domain, object_type: DomainObjectType, body: str) -> s
             flat[spec["Target"].split(".", 1)[1]] = value
     record = nest(flat)
     key = str(record.get("Id") or secrets.token_urlsafe(16))
-    records(domain, object_type.name)[key] = {**record, "_ingestedAt": now()}
+    held = records(domain, object_type.name)
+    previous = held.get(key)
+    held[key] = {**record, "_ingestedAt": now()}
+    # A call that fails later takes the record back (models/journal.py).
+    journal.record(
+        functools.partial(held.__setitem__, key, previous)
+        if previous is not None
+        else functools.partial(held.pop, key, None)
+    )
     return key
 
 
