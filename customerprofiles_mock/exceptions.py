@@ -38,3 +38,17 @@ class ThrottlingException(CustomerProfilesError):
 class InternalServerException(CustomerProfilesError):
     code = "InternalServerException"
     status = 500
+
+
+class InvalidClientTokenId(CustomerProfilesError):
+    """Not in the model: what moto answers, under IAM authorization, for an unknown key."""
+
+    code = "InvalidClientTokenId"
+    status = 403
+
+
+class SignatureDoesNotMatch(CustomerProfilesError):
+    """Not in the model: moto's answer, under IAM authorization, for a bad signature."""
+
+    code = "SignatureDoesNotMatch"
+    status = 403

@@ -21,8 +21,11 @@ from urllib.parse import unquote
 
 from moto.core import DEFAULT_ACCOUNT_ID
 
+from .exceptions import AccessDeniedException, InvalidClientTokenId, SignatureDoesNotMatch
+from .protocol import dispatch
 from .protocol.context import Response
 from .protocol.dispatch import handle
+from .protocol.model import OperationSpec
 
 SERVICE = "customerprofiles"
 URL_BASES = [r"https?://profile\.(.+)\.amazonaws\.com(\.cn)?"]
@@ -99,6 +102,11 @@ def register() -> None:
         patterns.insert(0, (SERVICE, re.compile(URL_BASES[0])))
     _after_import(_WERKZEUG_APP, _route_unsigned_requests)
     _show_on_dashboard()
+    dispatch.authorizer = _authorize
+    from . import cloudformation  # noqa: F401  (defines the models moto's parser looks for)
+
+    _after_import("moto.cloudformation.parsing", _forget_model_lists)
+    _after_import("moto.cloudformation.models", _roll_back_failed_stacks)
 
 
 class _LiveModel:
@@ -130,6 +138,60 @@ def _show_on_dashboard() -> None:
     entries = _model_data[SERVICE]
     for kind in KINDS:
         entries.setdefault(kind, _LiveModel(kind))
+
+
+def _forget_model_lists(parsing: types.ModuleType) -> None:
+    """moto caches its list of CloudFormation models on first use; ours came later."""
+    for name in ("get_model_list", "get_model_map", "get_name_type_map"):
+        cached = getattr(parsing, name, None)
+        if cached is None or not hasattr(cached, "cache_clear"):
+            raise _fail(f"moto.cloudformation.parsing.{name} is not a cached function any more")
+        cached.cache_clear()
+
+
+def _roll_back_failed_stacks(models: types.ModuleType) -> None:
+    """A stack whose Customer Profiles resource fails rolls back, as CloudFormation does.
+
+    moto lets a failing resource's error escape ``create_stack``. For failures of this
+    service's resources the stack instead records the failure, deletes what it had
+    created, and ends in ROLLBACK_COMPLETE; a failed update is refused with a
+    ValidationError. moto's behaviour for its own resources is left as it is.
+    """
+    from .cloudformation import CfnResourceFailed
+
+    stack = getattr(models, "Stack", None)
+    if stack is None or not hasattr(stack, "create_resources") or not hasattr(stack, "update"):
+        raise _fail("moto's CloudFormation Stack has no create_resources/update any more")
+    if getattr(stack.create_resources, "_customerprofiles", False):
+        return
+    create_resources = stack.create_resources
+    update = stack.update
+
+    def create_with_rollback(self: Any) -> None:
+        try:
+            create_resources(self)
+        except CfnResourceFailed as failure:
+            self._add_stack_event("CREATE_FAILED", resource_status_reason=str(failure))
+            self.status = "ROLLBACK_IN_PROGRESS"
+            self._add_stack_event("ROLLBACK_IN_PROGRESS", resource_status_reason=str(failure))
+            self.resource_map.delete()
+            # Nothing left to list or resolve: moto's maps create resources on first read.
+            self.resource_map._resource_json_map = {}
+            self.output_map = type(self.output_map)(self.resource_map, {}, self.stack_id)
+            self.status = "ROLLBACK_COMPLETE"
+            self._add_stack_event("ROLLBACK_COMPLETE")
+
+    def update_or_refuse(self: Any, *args: Any, **kwargs: Any) -> None:
+        try:
+            update(self, *args, **kwargs)
+        except CfnResourceFailed as failure:
+            from moto.cloudformation.exceptions import ValidationError
+
+            raise ValidationError(message=str(failure)) from None
+
+    create_with_rollback._customerprofiles = True  # type: ignore[attr-defined]
+    stack.create_resources = create_with_rollback
+    stack.update = update_or_refuse
 
 
 def _is_customer_profiles_path(path: str) -> bool:
@@ -209,6 +271,68 @@ def _route_unsigned_requests(werkzeug_app: types.ModuleType) -> None:
     dispatcher_app.infer_service_region_host = infer
 
 
+def _authorize(
+    spec: OperationSpec,
+    params: dict[str, Any],
+    method: str,
+    url: str,
+    headers: Any,
+    body: Any,
+) -> None:
+    """moto's IAM authorization, applied as moto applies it to its own services.
+
+    Off unless ``set_initial_no_auth_action_count`` (or ``INITIAL_NO_AUTH_ACTION_COUNT``)
+    switched it on; the first N requests of any service then pass unchecked, and every
+    later one is authenticated and checked against the caller's IAM policies.
+    """
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin as counter
+
+    if counter.request_count < settings.INITIAL_NO_AUTH_ACTION_COUNT:
+        counter.request_count += 1
+        return
+    from moto.core.exceptions import HTTPException
+    from moto.iam.access_control import IAMRequest
+
+    from .iam import resource_arn
+
+    headers = {
+        key: value.decode("latin-1") if isinstance(value, bytes) else value
+        for key, value in headers.items()
+    }
+    if "Authorization" not in headers:
+        headers = {"-".join(p.capitalize() for p in k.split("-")): v for k, v in headers.items()}
+    host, _, path = url.split("://", 1)[-1].partition("/")
+    if host and not any(key.lower() == "host" for key in headers):
+        headers["host"] = host  # signed, but not among botocore's request headers
+    if not headers.get("Authorization"):
+        raise AccessDeniedException("Request is missing Authentication Token")
+    access_key, region = dispatch._scope(headers)
+    account = dispatch._account(headers, access_key)
+    region = region or dispatch.DEFAULT_REGION
+    raw = body.encode() if isinstance(body, str) else body or b""
+    try:
+        request = IAMRequest(
+            account_id=account,
+            method=method.upper(),
+            path="/" + path,
+            data={},
+            body=raw,
+            headers=headers,
+            action=spec.name,
+        )
+        request.check_signature()
+        request.check_action_permitted(resource_arn(spec, params, account, region))
+    except HTTPException as refused:
+        code = getattr(refused, "error_type", "") or ""
+        message = getattr(refused, "message", "") or str(refused)
+        if code == "InvalidClientTokenId":
+            raise InvalidClientTokenId(message) from None
+        if code == "SignatureDoesNotMatch":
+            raise SignatureDoesNotMatch(message) from None
+        raise AccessDeniedException(message) from None
+
+
 def moto_is_answering() -> bool:
     """True while ``mock_aws`` is active: then moto's stubber routes our requests to us."""
     return bool(_stubber.enabled)
@@ -230,6 +354,9 @@ def account_for_access_key(access_key: str | None) -> str:
 
 def clear_caches() -> None:
     _account_cache.clear()
+    from .cloudformation import reset as forget_stack_resources
+
+    forget_stack_resources()
 
 
 #: Set on a request this package answered in-process while moto's stubber is active.

@@ -29,10 +29,10 @@ from .match_engine import (
     RuleMatch,
     ScoredMatch,
     consolidates,
-    rule_based_matches,
     similar_profiles,
 )
 from .merge import merge_into, merged_fields
+from .rule_index import RuleIndex
 from .store import Profile
 
 STATE = "identity"
@@ -88,9 +88,8 @@ class Job:
 
 @dataclass
 class IdentityState:
-    #: (domain version, configuration, matches, profile id -> its match)
-    rule_cache: tuple[int, str, list[RuleMatch], dict[str, RuleMatch]] | None = None
-    merged_version: int = -1
+    #: (configuration, its matches kept current by the change stream)
+    rules: tuple[str, RuleIndex] | None = None
     jobs: dict[str, Job] = field(default_factory=dict)
     matches: list[ScoredMatch] = field(default_factory=list)
     #: profile id -> its match in ``matches``, so GetSimilarProfiles stays flat
@@ -117,7 +116,7 @@ def rule_matches(domain: Domain) -> list[RuleMatch]:
     config = _rule_config(domain)
     if config is None or domain.rule_based_matching_status() != "ACTIVE":
         return []
-    return _rule_cache(domain, config)[2]
+    return _rule_index(domain, config).ordered()
 
 
 def rule_match_of(domain: Domain, profile_id: str) -> RuleMatch | None:
@@ -125,19 +124,34 @@ def rule_match_of(domain: Domain, profile_id: str) -> RuleMatch | None:
     config = _rule_config(domain)
     if config is None or domain.rule_based_matching_status() != "ACTIVE":
         return None
-    return _rule_cache(domain, config)[3].get(profile_id)
+    return _rule_index(domain, config).match_of(profile_id)
 
 
-def _rule_cache(
-    domain: Domain, config: dict[str, Any]
-) -> tuple[int, str, list[RuleMatch], dict[str, RuleMatch]]:
+def _rule_index(domain: Domain, config: dict[str, Any]) -> RuleIndex:
+    """The configuration's matches, caught up with the writes since the last read."""
     state = _state(domain)
     key = json.dumps(config, sort_keys=True)
-    if state.rule_cache is None or state.rule_cache[:2] != (domain.version, key):
-        found = rule_based_matches(domain.store.ordered_profiles(domain.profiles), config)
-        by_profile = {pid: match for match in found for pid in match.profile_ids}
-        state.rule_cache = (domain.version, key, found, by_profile)
-    return state.rule_cache
+    if state.rules is None or state.rules[0] != key:
+        state.rules = (key, RuleIndex(config, domain.profiles.values()))
+    index = state.rules[1]
+    index.catch_up(domain.profiles)
+    return index
+
+
+_PROFILE_WRITES = (events.PROFILE_CREATED, events.PROFILE_UPDATED, events.PROFILE_REMOVED)
+
+
+@events.subscribe
+def _note_rule_writes(domain: Domain, change: events.Change) -> None:
+    """A profile written (or its write taken back) is re-grouped at the next read."""
+    state: IdentityState | None = domain.state.get(STATE)
+    if (
+        state is not None
+        and state.rules is not None
+        and change.profile_id
+        and change.kind in _PROFILE_WRITES
+    ):
+        state.rules[1].touch(change.profile_id)
 
 
 def _main_for(profiles: list[Profile], resolution: dict[str, Any] | None) -> Profile:
@@ -166,15 +180,18 @@ def merge_group(domain: Domain, ids: tuple[str, ...], resolution: dict[str, Any]
 
 
 def _auto_merge_rules(domain: Domain) -> None:
+    """Merge the matches made since the last call (a merge's own writes may make more)."""
     config = _rule_config(domain)
     level = (config or {}).get("MaxAllowedRuleLevelForMerging")
-    state = domain.state.get(STATE)
-    if not level or (state is not None and state.merged_version == domain.version):
+    if not level or config is None or domain.rule_based_matching_status() != "ACTIVE":
         return
-    for match in rule_matches(domain):
-        if match.level <= level:
-            merge_group(domain, match.profile_ids, config.get("ConflictResolution"))  # type: ignore[union-attr]
-    _state(domain).merged_version = domain.version
+    index = _rule_index(domain, config)
+    while index.changed:
+        for match in index.take_changed():
+            current = index.match_of(match.profile_ids[0])
+            if match.level <= level and current == match:
+                merge_group(domain, match.profile_ids, config.get("ConflictResolution"))
+        index.catch_up(domain.profiles)
 
 
 def next_run(schedule: dict[str, Any] | None, after: datetime) -> datetime:
@@ -370,9 +387,7 @@ class IdentityResolutionMixin(CoreBackend):
             raise BadRequestException("ConflictResolution SOURCE needs a SourceName")
         # A dry run over the existing matching results (the last job's), not a new scoring.
         matches = [
-            m
-            for m in _state(domain).matches
-            if all(i in domain.profiles for i in m.profile_ids)
+            m for m in _state(domain).matches if all(i in domain.profiles for i in m.profile_ids)
         ]
         minimum = min_allowed_confidence_score_for_merging or 0.0
         criteria = consolidation["MatchingAttributesList"]

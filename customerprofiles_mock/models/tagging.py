@@ -6,7 +6,10 @@ tags given here are the same tags, and deleting a resource deletes its tags.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
+
+from moto.core.resource_tagging import TaggableResourcesMixin, TaggedResource
 
 from ..exceptions import BadRequestException, ResourceNotFoundException
 from .base import CoreBackend
@@ -14,7 +17,26 @@ from .base import CoreBackend
 MAX_TAGS = 50
 
 
-class TaggingMixin(CoreBackend):
+class TaggingMixin(CoreBackend, TaggableResourcesMixin):
+    """Tags by ARN; moto's Resource Groups Tagging API lists them through this mixin."""
+
+    SERVICE_NAMESPACE = "profile"
+
+    def iter_tagged_resources(self) -> Iterator[TaggedResource]:
+        """Every domain and named child, typed ``profile:<ARN resource segment>``."""
+        with self.lock:
+            found = []
+            for name, domain in self.domains.items():
+                base = self.arn(f"domains/{name}")
+                found.append(TaggedResource(base, dict(domain.tags), "profile:domains"))
+                for kind, children in domain.collections.items():
+                    for child_name, child in children.items():
+                        tags = getattr(child, "tags", None)
+                        if isinstance(tags, dict):
+                            arn = f"{base}/{kind}/{child_name}"
+                            found.append(TaggedResource(arn, dict(tags), f"profile:{kind}"))
+        return iter(found)
+
     def _taggable(self, resource_arn: str) -> Any:
         """Resolve ``arn:<partition>:profile:<region>:<account>:domains/<d>[/<kind>/<name>]``."""
         parts = resource_arn.split(":", 5)
@@ -39,14 +61,14 @@ class TaggingMixin(CoreBackend):
             raise missing
         return found
 
-    def tag_resource(self, resource_arn: str, tags: dict[str, str]) -> dict[str, Any]:
+    def tag_resource(self, resource_arn: str, tags: dict[str, str]) -> dict[str, Any]:  # type: ignore[override]
         resource = self._taggable(resource_arn)
         if len(set(resource.tags) | set(tags)) > MAX_TAGS:
             raise BadRequestException(f"A resource can have at most {MAX_TAGS} tags")
         resource.tags.update(tags)
         return {}
 
-    def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> dict[str, Any]:
+    def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> dict[str, Any]:  # type: ignore[override]
         resource = self._taggable(resource_arn)
         for key in tag_keys:
             resource.tags.pop(key, None)

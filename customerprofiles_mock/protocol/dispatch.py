@@ -31,9 +31,14 @@ from .validator import summarize
 #: Called with (spec, request params, wire output) after every successful call.
 Observer = Callable[[OperationSpec, dict[str, Any], dict[str, Any]], None]
 
+#: Called with (spec, params, method, url, headers, body) before validation; raises
+#: to refuse the request (moto's IAM authorization, see moto_bridge).
+Authorizer = Callable[[OperationSpec, dict[str, Any], str, str, Mapping[str, Any], Any], None]
+
 MAX_BODY_BYTES = 16 * 1024 * 1024
 DEFAULT_REGION = "us-east-1"
 observers: list[Observer] = []
+authorizer: Authorizer | None = None
 
 
 def _header(headers: Mapping[str, Any], name: str) -> str | None:
@@ -176,6 +181,35 @@ def _resolve(method: str, path: str, spec: OperationSpec | None) -> tuple[Operat
     return found
 
 
+def _run(spec: OperationSpec, params: dict[str, Any], backend: Any) -> tuple[Any, dict]:
+    """One operation on one backend: atomic, and serialized under the backend's lock."""
+    operation = getattr(backend, spec.py_name, None)
+    if operation is None:
+        raise BadRequestException(f"{spec.name} is not implemented yet by customerprofiles_mock")
+    # One call at a time per account and region: every call is atomic, and the
+    # serializer reads live records, so it runs under the same lock.
+    with backend.lock:
+        backend.before_call()
+        # A call that raises, modeled error or not, is taken back whole.
+        with journal.transaction():
+            result = operation(**{spec.kwargs[name]: value for name, value in params.items()})
+            out = spec.serializer()(result if result is not None else {})
+    return result, out
+
+
+def invoke(account_id: str, region: str, operation: str, params: dict[str, Any]) -> dict:
+    """Run one operation for a caller inside the process, as a request would run it.
+
+    CloudFormation resources use this, so a template gets the same validation,
+    atomicity and errors as an API call. Modeled errors are raised.
+    """
+    spec = operations()[operation]
+    errors = spec.validator()(params)
+    if errors:
+        raise BadRequestException(summarize(errors))
+    return _run(spec, dict(params), backend_for(account_id, region))[1]
+
+
 def handle(
     method: str,
     url: str,
@@ -200,26 +234,16 @@ def handle(
     try:
         spec, labels = _resolve(method, address, spec)
         params = parse_params(spec, labels, query, body)
+        if authorizer is not None:
+            authorizer(spec, params, method, url, headers, body)
         errors = spec.validator()(params)
         if errors:
             raise BadRequestException(summarize(errors))
         access_key, region = _scope(headers)
         region = region or _region_from_host(url) or DEFAULT_REGION
         backend = backend_for(_account(headers, access_key), region)
-        operation = getattr(backend, spec.py_name, None)
-        if operation is None:
-            raise BadRequestException(
-                f"{spec.name} is not implemented yet by customerprofiles_mock"
-            )
         fingerprint = _unwrap_token(spec, params)
-        # One call at a time per account and region: every call is atomic, and the
-        # serializer reads live records, so it runs under the same lock.
-        with backend.lock:
-            backend.before_call()
-            # A call that raises, modeled error or not, is taken back whole.
-            with journal.transaction():
-                result = operation(**{spec.kwargs[name]: value for name, value in params.items()})
-                out = spec.serializer()(result if result is not None else {})
+        result, out = _run(spec, params, backend)
         if fingerprint is not None and out.get("NextToken"):
             out["NextToken"] = f"{fingerprint}.{out['NextToken']}"
         status = spec.success_code

@@ -1,0 +1,158 @@
+"""Rule-based matches kept current profile by profile (issue 15).
+
+:func:`match_engine.rule_based_matches` groups the whole domain. This index gives the
+same answer but, after a write, re-examines only the groups the written profiles were
+or are in: a profile's key at each level is kept, so its old and new groups are known.
+
+Why the greedy grouping can be kept this way: with ONE_TO_ONE attribute matching a
+profile has at most one key per level, so the groups of one level are disjoint and a
+group's match depends only on which of its members were claimed at lower levels. A
+change is therefore replayed level by level: re-evaluate the touched groups of level 1;
+every profile whose claim changed there touches its groups of the levels above; and so
+on. MANY_TO_MANY gives a profile several keys per level, and then the order in which
+groups claim members matters; such a configuration is regrouped whole on change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+from .match_engine import LOW_CARDINALITY, RuleMatch, _keys, rule_based_matches
+from .store import Profile
+
+Key = tuple[str, ...]
+
+
+def _match_id(level: int, key: Key) -> str:
+    return hashlib.sha256(repr((level, key)).encode()).hexdigest()[:32]
+
+
+class RuleIndex:
+    """The matches of one configuration over one domain's profiles."""
+
+    def __init__(self, config: dict[str, Any], profiles: Iterable[Profile]) -> None:
+        rules = [r["Rule"] for r in config.get("MatchingRules") or []]
+        limit = config.get("MaxAllowedRuleLevelForMatching") or len(rules)
+        self.rules: list[list[str]] = rules[:limit]
+        self.selector: dict[str, Any] = config.get("AttributeTypesSelector") or {}
+        self.exact = self.selector.get("AttributeMatchingModel") != "MANY_TO_MANY"
+        self.config = config
+        #: profile id -> its key at each level (None where it has none)
+        self.keys: dict[str, list[Key | None]] = {}
+        #: per level: key -> every profile with that key, claimed or not
+        self.groups: list[dict[Key, set[str]]] = [defaultdict(set) for _ in self.rules]
+        #: profile id -> (level, key) of the match that claimed it
+        self.claims: dict[str, tuple[int, Key]] = {}
+        self.matches: dict[tuple[int, Key], RuleMatch] = {}
+        #: profiles written since the index last caught up
+        self.dirty: set[str] = set()
+        #: matches made or changed since :meth:`take_changed` was last called
+        self.changed: set[tuple[int, Key]] = set()
+        self._sorted: list[RuleMatch] | None = None
+        self.dirty = {p.profile_id for p in profiles}
+
+    def touch(self, profile_id: str) -> None:
+        self.dirty.add(profile_id)
+
+    # -- reading --------------------------------------------------------------------------
+
+    def catch_up(self, profiles: dict[str, Profile]) -> None:
+        """Apply the writes made since the last read."""
+        if not self.dirty:
+            return
+        if not self.exact:
+            self._regroup(profiles)
+            return
+        dirty, self.dirty = self.dirty, set()
+        touched: list[set[Key]] = [set() for _ in self.rules]
+        for profile_id in dirty:
+            old = self.keys.pop(profile_id, None) or [None] * len(self.rules)
+            profile = profiles.get(profile_id)
+            new: list[Key | None] = [None] * len(self.rules)
+            if profile is not None:
+                for level, rule in enumerate(self.rules):
+                    found = _keys(profile, rule, self.selector)
+                    new[level] = found[0] if found else None
+                self.keys[profile_id] = new
+            for level in range(len(self.rules)):
+                if old[level] != new[level]:
+                    if old[level] is not None:
+                        group = self.groups[level][old[level]]  # type: ignore[index]
+                        group.discard(profile_id)
+                        if not group:
+                            del self.groups[level][old[level]]  # type: ignore[arg-type]
+                    if new[level] is not None:
+                        self.groups[level][new[level]].add(profile_id)  # type: ignore[index]
+                for key in (old[level], new[level]):
+                    if key is not None:
+                        touched[level].add(key)
+        for level in range(len(self.rules)):
+            for key in touched[level]:
+                for moved in self._evaluate(level, key):
+                    self._touch_above(moved, level, touched)
+
+    def _touch_above(self, profile_id: str, level: int, touched: list[set[Key]]) -> None:
+        keys = self.keys.get(profile_id)
+        if keys is None:
+            return
+        for higher in range(level + 1, len(self.rules)):
+            if keys[higher] is not None:
+                touched[higher].add(keys[higher])  # type: ignore[arg-type]
+
+    def _evaluate(self, level: int, key: Key) -> set[str]:
+        """Re-decide one group; returns the profiles whose claim changed."""
+        where = (level, key)
+        members = {
+            pid
+            for pid in self.groups[level].get(key, ())
+            if pid not in self.claims or self.claims[pid][0] >= level
+        }
+        had = self.matches.get(where)
+        before = set(had.profile_ids) if had else set()
+        after = members if 2 <= len(members) <= LOW_CARDINALITY else set()
+        if before == after:
+            return set()
+        for pid in before - after:
+            if self.claims.get(pid) == where:
+                del self.claims[pid]
+        for pid in after:
+            self.claims[pid] = where
+        if after:
+            self.matches[where] = RuleMatch(
+                _match_id(level + 1, key), level + 1, tuple(sorted(after))
+            )
+            self.changed.add(where)
+        else:
+            self.matches.pop(where, None)
+        self._sorted = None
+        return before ^ after
+
+    def _regroup(self, profiles: dict[str, Profile]) -> None:
+        self.dirty = set()
+        found = rule_based_matches(profiles.values(), self.config)
+        old = self.matches
+        # keyed so that sorting keeps the whole-domain order
+        self.matches = {(m.level - 1, (f"{n:09d}",)): m for n, m in enumerate(found)}
+        self.claims = {pid: where for where, m in self.matches.items() for pid in m.profile_ids}
+        known = set(old.values())
+        self.changed |= {w for w, m in self.matches.items() if m not in known}
+        self._sorted = None
+
+    def ordered(self) -> list[RuleMatch]:
+        """Matches lowest level first, then by group key: the whole-domain order."""
+        if self._sorted is None:
+            self._sorted = [self.matches[w] for w in sorted(self.matches)]
+        return self._sorted
+
+    def match_of(self, profile_id: str) -> RuleMatch | None:
+        where = self.claims.get(profile_id)
+        return self.matches.get(where) if where is not None else None
+
+    def take_changed(self) -> list[RuleMatch]:
+        """Matches made or changed since the last call, in order (for auto-merge)."""
+        found = [self.matches[w] for w in sorted(self.changed) if w in self.matches]
+        self.changed = set()
+        return found
