@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import time
+from itertools import count
 from typing import Any
 
 import boto3
@@ -120,3 +121,74 @@ def attribute_statistics(rounds: int, calls: int) -> list[str]:
         f"get_object_type_attribute_statistics over 100,000 objects: first call "
         f"{first * 1000:.0f} ms, later calls {later:.0f} µs (cached until the attribute changes)"
     ]
+
+
+@scale_scenario
+def rule_writes_scaling(rounds: int, calls: int) -> list[str]:
+    """A write with rule-based matching and auto-merge on, alone and followed by the reads
+    that see it: the index re-groups only the written profile's groups (issue 15)."""
+    rules = {
+        "Enabled": True,
+        "MatchingRules": [{"Rule": ["EmailAddress"]}, {"Rule": ["LastName"]}],
+        "MaxAllowedRuleLevelForMerging": 1,
+    }
+    with mock_customerprofiles():
+        cp = boto3.client("customer-profiles", region_name=REGION)
+        with freeze_time("2026-01-01"):  # an hour later (now) rule-based matching is ACTIVE
+            ids = {
+                "small": _people(cp, "small", 100, RuleBasedMatching=rules),
+                "large": _people(cp, "large", 10_000, RuleBasedMatching=rules),
+            }
+        for domain in ids:  # the first read merges every twin (level 1): not measured
+            cp.list_rule_based_matches(DomainName=domain)
+        targets = {d: [_survivor(cp, d, k) for k in range(50)] for d in ids}
+        serial = count()
+
+        def write(domain: str) -> Any:
+            k = next(serial)  # 50 profiles in turn, each to a value other than its last
+            n, cycle = k % 50, k // 50
+            return cp.update_profile(
+                DomainName=domain, ProfileId=targets[domain][n], LastName=f"Moved{(n + cycle) % 7}"
+            )
+
+        def write_list(domain: str) -> Any:
+            write(domain)
+            return cp.list_rule_based_matches(DomainName=domain, MaxResults=10)
+
+        def write_similar(domain: str) -> Any:
+            write(domain)
+            return cp.get_similar_profiles(
+                DomainName=domain,
+                MatchType="RULE_BASED_MATCHING",
+                SearchKey="_profileId",
+                SearchValue=targets[domain][0],
+            )
+
+        timings = interleaved(
+            {
+                f"{kind} {d}": (lambda d=d, f=f: f(d))
+                for kind, f in (("write", write), ("list", write_list), ("similar", write_similar))
+                for d in ("small", "large")
+            },
+            rounds,
+            max(calls // 10, 10),
+        )
+    lines = []
+    for kind, label in (
+        ("write", "update_profile (rule-based matching, auto-merge on)"),
+        ("list", "update_profile then list_rule_based_matches (one page)"),
+        ("similar", "update_profile then get_similar_profiles (rule-based)"),
+    ):
+        small, large = timings[f"{kind} small"], timings[f"{kind} large"]
+        lines.append(f"{label}: {small:.0f} µs at 100, {large:.0f} µs at 10,000")
+        lines.append(f"rule-based {kind} 10k/100 = {large / small:.2f}")
+    return lines
+
+
+def _survivor(cp: Any, domain: str, customer: int) -> str:
+    """The one profile left of a customer's twins after auto-merge."""
+    found = cp.search_profiles(
+        DomainName=domain, KeyName="_email", Values=[f"user{customer}@x.io"]
+    )["Items"]
+    assert len(found) == 1, "auto-merge should have merged the twins"
+    return str(found[0]["ProfileId"])

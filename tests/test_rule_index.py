@@ -84,3 +84,19 @@ def test_large_groups_are_not_matches_and_shrinking_one_makes_it_one() -> None:
     assert len(match.profile_ids) == LOW_CARDINALITY
     assert index.take_changed() == [match]
     assert index.take_changed() == []
+
+
+def test_match_ids_stay_sorted_for_paging() -> None:
+    config = {"Enabled": True, "MatchingRules": [{"Rule": ["LastName"]}]}
+    profiles = {
+        f"p{n}": Profile(profile_id=f"p{n}", seq=n, fields={"LastName": f"L{n // 2}"})
+        for n in range(40)
+    }
+    index = RuleIndex(config, profiles.values())
+    index.catch_up(profiles)
+    assert index.ids == sorted(m.match_id for m in index.ordered()) and len(index.ids) == 20
+    for n in range(0, 40, 4):  # break every other pair
+        del profiles[f"p{n}"]
+        index.touch(f"p{n}")
+    index.catch_up(profiles)
+    assert index.ids == sorted(m.match_id for m in index.ordered()) and len(index.ids) == 10

@@ -21,7 +21,7 @@ from typing import Any
 from .. import effects, timing
 from ..clock import now
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..protocol.pagination import paginate
+from ..protocol.pagination import paginate, paginate_sorted
 from . import events
 from .base import CoreBackend
 from .domains import Domain
@@ -341,8 +341,11 @@ class IdentityResolutionMixin(CoreBackend):
         domain = self.domain(domain_name)
         if _rule_config(domain) is None:
             raise BadRequestException(f"Rule-based matching is not enabled on domain {domain_name}")
-        ids = [m.match_id for m in rule_matches(domain)]
-        page, token = paginate(ids, str, next_token, max_results)
+        config = _rule_config(domain)
+        ids: list[str] = []
+        if config is not None and domain.rule_based_matching_status() == "ACTIVE":
+            ids = _rule_index(domain, config).ids
+        page, token = paginate_sorted(ids, ids, next_token, max_results)
         return {"MatchIds": page, "NextToken": token}
 
     @staticmethod

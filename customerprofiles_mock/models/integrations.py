@@ -162,8 +162,10 @@ class IntegrationsMixin(IngestionMixin):
         existing: Integration | None = domain.collections[KIND].get(uri)
         # Creating a flow that exists already (no Uri names the integration to update) is
         # what AWS's own CloudFormation handler matches on.
-        if flow_name is not None and flow_name in flow_names(domain) and (
-            given_uri is None or existing is None or existing.flow_name != flow_name
+        if (
+            flow_name is not None
+            and flow_name in flow_names(domain)
+            and (given_uri is None or existing is None or existing.flow_name != flow_name)
         ):
             raise BadRequestException(f"Flow with name {flow_name} already exists.")
         # "An integration can belong to only one domain."

@@ -15,6 +15,7 @@ groups claim members matters; such a configuration is regrouped whole on change.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
@@ -52,6 +53,8 @@ class RuleIndex:
         #: matches made or changed since :meth:`take_changed` was last called
         self.changed: set[tuple[int, Key]] = set()
         self._sorted: list[RuleMatch] | None = None
+        #: every match id, sorted: ListRuleBasedMatches pages without sorting
+        self.ids: list[str] = []
         self.dirty = {p.profile_id for p in profiles}
 
     def touch(self, profile_id: str) -> None:
@@ -121,12 +124,14 @@ class RuleIndex:
         for pid in after:
             self.claims[pid] = where
         if after:
-            self.matches[where] = RuleMatch(
-                _match_id(level + 1, key), level + 1, tuple(sorted(after))
-            )
+            match_id = _match_id(level + 1, key)
+            if had is None:
+                bisect.insort(self.ids, match_id)
+            self.matches[where] = RuleMatch(match_id, level + 1, tuple(sorted(after)))
             self.changed.add(where)
-        else:
-            self.matches.pop(where, None)
+        elif had is not None:
+            del self.matches[where]
+            del self.ids[bisect.bisect_left(self.ids, had.match_id)]
         self._sorted = None
         return before ^ after
 
@@ -137,6 +142,7 @@ class RuleIndex:
         # keyed so that sorting keeps the whole-domain order
         self.matches = {(m.level - 1, (f"{n:09d}",)): m for n, m in enumerate(found)}
         self.claims = {pid: where for where, m in self.matches.items() for pid in m.profile_ids}
+        self.ids = sorted(m.match_id for m in found)
         known = set(old.values())
         self.changed |= {w for w, m in self.matches.items() if m not in known}
         self._sorted = None

@@ -186,7 +186,6 @@ class SqlTables:
         except sqlite3.Error as error:
             raise BadRequestException(f"SegmentSqlQuery cannot run: {error}") from None
 
-
     def selects(self, compiled: str, profile_id: str) -> bool:
         """Whether the query selects this profile, filtered on its id so that SQLite
         reads only that profile's rows (it pushes the filter into the query)."""

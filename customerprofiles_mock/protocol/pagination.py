@@ -42,7 +42,19 @@ def paginate(
 ) -> tuple[list[T], str | None]:
     """Return one page of ``items`` (sorted by ``key`` here) and the token for the next."""
     ordered = sorted(items, key=key)
-    keys = [key(item) for item in ordered]
+    return paginate_sorted(
+        ordered, [key(item) for item in ordered], next_token, max_results, default_page_size
+    )
+
+
+def paginate_sorted(
+    ordered: Sequence[T],
+    keys: Sequence[Any],
+    next_token: str | None,
+    max_results: int | None,
+    default_page_size: int = DEFAULT_PAGE_SIZE,
+) -> tuple[list[T], str | None]:
+    """One page of items a caller keeps sorted, with their sort keys: no sort per call."""
     start = 0
     if next_token:
         after = decode_token(next_token)
@@ -53,6 +65,6 @@ def paginate(
         except TypeError as exc:
             raise BadRequestException("The NextToken is invalid or has expired.") from exc
     size = max_results or default_page_size
-    page = ordered[start : start + size]
+    page = list(ordered[start : start + size])
     more = start + size < len(ordered)
     return page, (encode_token(keys[start + size - 1]) if more else None)
