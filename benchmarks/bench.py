@@ -179,6 +179,7 @@ def main() -> int:
         print(line)
     import scale_data  # noqa: F401  (registers its scenarios)
     import scale_identity  # noqa: F401
+    import scale_recommend  # noqa: F401
     import scale_segments  # noqa: F401
     import scale_sql  # noqa: F401
 

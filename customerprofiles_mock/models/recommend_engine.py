@@ -23,10 +23,13 @@ import re
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import BadRequestException
 from .compare import number
+
+if TYPE_CHECKING:
+    from .recommend_inputs import Aggregates
 
 TRENDING_DAYS = 7
 
@@ -81,46 +84,38 @@ def _normalise(scores: dict[str, float], limit: int) -> list[tuple[str, float]]:
     return [(item, round(score / top, 4)) for item, score in ranked[:limit]]
 
 
-def recommend(
-    recipe: str,
-    profile_id: str,
-    interactions: list[Interaction],
-    weigh: Callable[[Interaction], float],
-    now: float,
-    limit: int,
-    candidates: list[str] | None = None,
-) -> list[tuple[str, float]]:
-    """(item id, score) pairs, best first."""
-    counted = [(i, w) for i in interactions if (w := weigh(i)) > 0]
-    popularity: dict[str, float] = defaultdict(float)
-    by_profile: dict[str, dict[str, float]] = defaultdict(dict)
-    latest: dict[str, tuple[float, str]] = {}
-    for interaction, weight in counted:
-        popularity[interaction.item_id] += weight
-        mine = by_profile[interaction.profile_id]
-        mine[interaction.item_id] = mine.get(interaction.item_id, 0) + weight
-        if (
-            interaction.profile_id not in latest
-            or interaction.at >= latest[interaction.profile_id][0]
-        ):
-            latest[interaction.profile_id] = (interaction.at, interaction.item_id)
-    own = by_profile.get(profile_id, {})
-    if recipe == "popular-items":
-        return _normalise(dict(popularity), limit)
-    if recipe == "trending-now":
-        recent: dict[str, float] = defaultdict(float)
-        for interaction, weight in counted:
-            if now - interaction.at <= TRENDING_DAYS * 86400:
-                recent[interaction.item_id] += weight
-        return _normalise(dict(recent), limit)
-    affinity: dict[str, float] = defaultdict(float)  # items of those sharing items with it
-    for other, items in by_profile.items():
-        if other == profile_id:
-            continue
+def _affinity(profile_id: str, own: dict[str, float], data: Aggregates) -> dict[str, float]:
+    """Items of the customers sharing items with this one, weighted by how much they share."""
+    affinity: dict[str, float] = defaultdict(float)
+    neighbours = {other for item in own for other in data.holders.get(item, ())}
+    neighbours.discard(profile_id)
+    for other in sorted(neighbours):
+        items = data.items_of(other)
         shared = sum(min(items[i], own[i]) for i in items.keys() & own.keys())
         if shared:
             for item, weight in items.items():
                 affinity[item] += shared * weight
+    return affinity
+
+
+def recommend(
+    recipe: str,
+    profile_id: str,
+    data: Aggregates,
+    now: float,
+    limit: int,
+    candidates: list[str] | None = None,
+) -> list[tuple[str, float]]:
+    """(item id, score) pairs, best first, from aggregates kept as interactions arrive:
+    the cost follows the profile's neighbourhood and the catalog, not the domain."""
+    popularity = data.popularity
+    own = data.items_of(profile_id)
+    if recipe == "popular-items":
+        return _normalise(dict(popularity), limit)
+    if recipe == "trending-now":
+        return _normalise(dict(data.recent(now - TRENDING_DAYS * 86400)), limit)
+    if recipe in ("personalized-ranking", "recommended-for-you"):
+        affinity = _affinity(profile_id, own, data)
     if recipe == "personalized-ranking":
         if not candidates:
             raise BadRequestException("personalized-ranking needs CandidateIds to rank")
@@ -137,24 +132,20 @@ def recommend(
             if item not in own
         }
         return _normalise(scores, limit)
-    anchor = latest.get(profile_id, (0.0, None))[1]
+    anchor = data.latest(profile_id)
     if anchor is None:
         return []
-    holders: dict[str, set[str]] = defaultdict(set)
-    for other, items in by_profile.items():
-        for item in items:
-            holders[item].add(other)
-    if recipe == "similar-items":
-        scores = {
-            item: len(users & holders[anchor]) / len(users | holders[anchor])
-            for item, users in holders.items()
-            if item != anchor
-        }
-    else:  # frequently-paired-items
-        scores = {
-            item: len(users & holders[anchor]) for item, users in holders.items() if item != anchor
-        }
-    return _normalise({k: float(v) for k, v in scores.items()}, limit)
+    holders = data.holders
+    mine = len(holders.get(anchor, ()))
+    shared = data.together.get(anchor, {})
+    found: dict[str, float] = {}
+    for item, users in holders.items():
+        if item == anchor:
+            continue
+        both = shared.get(item, 0)
+        # similar-items: Jaccard overlap of the items' customers; paired: the overlap
+        found[item] = both / (len(users) + mine - both) if recipe == "similar-items" else both
+    return _normalise({k: float(v) for k, v in found.items()}, limit)
 
 
 # -- filter expressions -----------------------------------------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import csv
+import json
 import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -24,20 +25,18 @@ from ..exceptions import BadRequestException, ResourceNotFoundException
 from ..protocol.pagination import paginate
 from .base import CoreBackend
 from .calc_engine import parse_timestamp
-from .compare import number
 from .domain_object_types import KIND as DOMAIN_OBJECT_TYPES
 from .domain_object_types import records
 from .domains import Domain
-from .mapping import evaluate, nest
 from .recommend_engine import (
     RECIPES,
     Filter,
-    Interaction,
     event_weight,
     keeps,
     parse_filter,
     recommend,
 )
+from .recommend_inputs import inputs
 
 RECOMMENDERS, FILTERS, SCHEMAS = "recommenders", "recommender-filters", "recommender-schemas"
 DATASETS = ("_webAnalytics", "_catalogItem")
@@ -107,64 +106,18 @@ def version_name(name: str, at: datetime) -> str:
     return f"{name}/{at.strftime('%Y-%m-%dT%H-%M-%SZ')}"
 
 
-# -- what recommendations are made of ---------------------------------------------------
-def interactions(domain: Domain) -> list[Interaction]:
-    """Profile objects of types that target ``_webAnalytics.ItemId``."""
-    found = []
-    for type_name, object_type in domain.collections["object-types"].items():
-        targets = {
-            spec["Target"].split(".", 1)[1]: spec.get("Source", "")
-            for spec in object_type.fields.values()
-            if spec.get("Target", "").startswith("_webAnalytics.")
-        }
-        if "ItemId" not in targets:
-            continue
-        for obj in domain.store.objects_by_key.values():
-            if obj.object_type != type_name or obj.profile_id is None:
-                continue
-            document = obj.document
-            item = evaluate(targets["ItemId"], document)
-            if not item:
-                continue
-            stamp = (
-                parse_timestamp(evaluate(targets.get("EventTimestamp", ""), document), None)
-                if "EventTimestamp" in targets
-                else None
-            )
-            found.append(
-                Interaction(
-                    profile_id=obj.profile_id,
-                    item_id=item,
-                    event_type=evaluate(targets.get("EventType", ""), document),
-                    value=number(evaluate(targets.get("EventValue", ""), document)),
-                    at=(stamp or obj.ingested_at).timestamp(),
-                )
-            )
-    return found
-
-
+# -- what recommendations are made of (kept by recommend_inputs) -----------------------
 def catalog(domain: Domain) -> dict[str, dict[str, Any]]:
     """Catalog items by Id: records of domain object types and profile objects that
-    target ``_catalogItem.*``."""
+    target ``_catalogItem.*`` (the later object wins an Id both have)."""
     items: dict[str, dict[str, Any]] = {}
     for type_name, object_type in domain.collections[DOMAIN_OBJECT_TYPES].items():
         if any(s["Target"].startswith("_catalogItem.") for s in object_type.fields.values()):
             for record in records(domain, type_name).values():
                 if record.get("Id"):
                     items[str(record["Id"])] = record
-    for type_name, object_type in domain.collections["object-types"].items():
-        targets = {
-            spec["Target"].split(".", 1)[1]: spec.get("Source", "")
-            for spec in object_type.fields.values()
-            if spec.get("Target", "").startswith("_catalogItem.")
-        }
-        if "Id" not in targets:
-            continue
-        for obj in domain.store.objects_by_key.values():
-            if obj.object_type == type_name:
-                flat = {k: v for k, s in targets.items() if (v := evaluate(s, obj.document))}
-                if flat.get("Id"):
-                    items[flat["Id"]] = nest(flat)
+    for item_id, record in inputs(domain).catalog_objects.values():
+        items[item_id] = record
     return items
 
 
@@ -455,21 +408,20 @@ class RecommendersMixin(CoreBackend):
                 f"Recommender {recommender_name} is {recommender.status()}, not ACTIVE"
             )
         config = recommender.active_version().config
-        found = interactions(domain)
+        kept = inputs(domain)
         items = catalog(domain)
+        weights = json.dumps(((config or {}).get("EventsConfig") or {}), sort_keys=True)
         ranked = recommend(
             recommender.recipe,
             profile_id,
-            found,
-            event_weight(config),
+            kept.under(weights, event_weight(config)),
             now().timestamp(),
             10_000,
             candidates,
         )
-        interacted: dict[str, set[str]] = {}
-        for interaction in found:
-            if interaction.profile_id == profile_id:
-                interacted.setdefault(interaction.item_id, set()).add(interaction.event_type or "")
+        interacted = {
+            item: set(kinds) for item, kinds in kept.event_types.get(profile_id, {}).items()
+        }
         for spec in filters or []:
             parsed, values = self._filter(domain, spec)
             ranked = [
