@@ -4,7 +4,9 @@ call no longer re-reads every object of the domain."""
 from __future__ import annotations
 
 import json
+import sys
 from itertools import count
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -12,33 +14,10 @@ from harness import REGION, interleaved, scale_scenario
 
 from customerprofiles_mock import mock_customerprofiles, timing
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.test_recommenders import CLICKS, PRODUCTS  # the tests' own object types
+
 ITEMS = 20
-CLICKS = {
-    "Description": "web events",
-    "AllowProfileCreation": True,
-    "Fields": {
-        "event": {"Source": "_source.event_id"},
-        "email": {
-            "Source": "_source.email",
-            "ContentType": "EMAIL_ADDRESS",
-            "Target": "_profile.EmailAddress",
-        },
-        "item": {"Source": "_source.item", "Target": "_webAnalytics.ItemId"},
-    },
-    "Keys": {
-        "eventId": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["event"]}],
-        "_email": [{"StandardIdentifiers": ["PROFILE"], "FieldNames": ["email"]}],
-    },
-}
-PRODUCTS = {
-    "Description": "products",
-    "Fields": {
-        "sku": {"Source": "_source.sku"},
-        "id": {"Source": "_source.sku", "Target": "_catalogItem.Id"},
-        "name": {"Source": "_source.name", "Target": "_catalogItem.Name"},
-    },
-    "Keys": {"sku": [{"StandardIdentifiers": ["UNIQUE"], "FieldNames": ["sku"]}]},
-}
 
 
 def _shop(cp: Any, name: str, profiles: int) -> str:
