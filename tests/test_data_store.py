@@ -190,3 +190,40 @@ def test_profile_attribute_values_keep_working(cp: Any) -> None:
         cp.create_profile(DomainName="d", Address={"City": city})
     found = cp.list_profile_attribute_values(DomainName="d", AttributeName="Address.City")
     assert [i["Value"] for i in found["Items"]] == ["Lisbon", "Oslo"]
+
+
+def test_domain_object_type_values_follow_records(store: Any) -> None:
+    """Kept record by record: a replaced record's old value goes, a type made again starts
+    empty, and a failed call's record leaves no value behind."""
+    store.put_domain_object_type(DomainName="d", ObjectTypeName="Catalog", Fields=CATALOG_FIELDS)
+
+    def put(sku: str, category: str) -> None:
+        body = {"sku": sku, "title": sku, "category": category}
+        store.put_profile_object(DomainName="d", ObjectTypeName="Catalog", Object=json.dumps(body))
+
+    def categories() -> list[str]:
+        found = store.list_object_type_attribute_values(
+            DomainName="d", ObjectTypeName="Catalog", AttributeName="category"
+        )["Items"]
+        return sorted(v["Value"] for v in found)
+
+    put("S1", "shoes")
+    put("S2", "hats")
+    assert categories() == ["hats", "shoes"]
+    put("S1", "socks")  # replaces S1
+    assert categories() == ["hats", "socks"]
+    from customerprofiles_mock.models import domain_object_types
+
+    def boom(*_args: Any) -> None:
+        raise RuntimeError("a listener failed")
+
+    domain_object_types.record_listeners.append(boom)
+    try:
+        with pytest.raises(RuntimeError):
+            put("S3", "scarves")
+    finally:
+        domain_object_types.record_listeners.remove(boom)
+    assert categories() == ["hats", "socks"]
+    store.delete_domain_object_type(DomainName="d", ObjectTypeName="Catalog")
+    store.put_domain_object_type(DomainName="d", ObjectTypeName="Catalog", Fields=CATALOG_FIELDS)
+    assert categories() == []

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import functools
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -67,16 +68,31 @@ def ingest_record(domain: Domain, object_type: DomainObjectType, body: str) -> s
             flat[spec["Target"].split(".", 1)[1]] = value
     record = nest(flat)
     key = str(record.get("Id") or secrets.token_urlsafe(16))
-    held = records(domain, object_type.name)
-    previous = held.get(key)
-    held[key] = {**record, "_ingestedAt": now()}
-    # A call that fails later takes the record back (models/journal.py).
-    journal.record(
-        functools.partial(held.__setitem__, key, previous)
-        if previous is not None
-        else functools.partial(held.pop, key, None)
-    )
+    _put_record(domain, object_type.name, key, {**record, "_ingestedAt": now()})
     return key
+
+
+#: Called with (domain, type name, record before, record after) on every record write,
+#: so families that summarise records (insights) follow them one by one.
+RecordListener = Callable[[Domain, str, "dict[str, Any] | None", "dict[str, Any] | None"], None]
+record_listeners: list[RecordListener] = []
+
+
+def _put_record(
+    domain: Domain, type_name: str, key: str, record: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """Store (or, with None, drop) one record; returns the one it replaced."""
+    held = records(domain, type_name)
+    previous = held.get(key)
+    if record is None:
+        held.pop(key, None)
+    else:
+        held[key] = record
+    # A call that fails later, a listener included, takes the record back (journal.py).
+    journal.record(functools.partial(_put_record, domain, type_name, key, previous))
+    for listener in record_listeners:
+        listener(domain, type_name, previous, record)
+    return previous
 
 
 def check_domain_object_type_target(name: str, target: str) -> None:

@@ -10,6 +10,7 @@ cached until the attribute changes.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections import Counter
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from . import events
 from .base import CoreBackend
 from .compare import number
 from .domain_object_types import KIND as DOMAIN_OBJECT_TYPES
-from .domain_object_types import records
+from .domain_object_types import record_listeners, records
 from .domains import Domain
 from .mapping import evaluate
 from .store import ProfileObject
@@ -52,6 +53,42 @@ class AttributeValues:
             del self.counts[value]
             self.last_seen.pop(value, None)
         self.version += 1
+
+
+DOMAIN_TYPES = "insights.domain-types"
+
+
+class DomainTypeValues:
+    """The attribute values of one domain object type's records, under one field mapping."""
+
+    def __init__(self, fields: dict[str, Any], held: dict[str, Any]) -> None:
+        self.fields = fields
+        self.records = held  # the records dict these values follow
+        self.values = {name: AttributeValues() for name in fields}
+
+    def apply(self, record: dict[str, Any], sign: int) -> None:
+        for name, spec in self.fields.items():
+            value = record.get(spec["Target"].split(".", 1)[1].split(".")[0])
+            if value is not None and not isinstance(value, dict):
+                if sign > 0:
+                    self.values[name].add(str(value), record["_ingestedAt"])
+                else:
+                    self.values[name].remove(str(value))
+
+
+def _follow_records(
+    domain: Domain, type_name: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> None:
+    found: DomainTypeValues | None = domain.state.get(DOMAIN_TYPES, {}).get(type_name)
+    if found is None or found.records is not records(domain, type_name):
+        return
+    if before is not None:
+        found.apply(before, -1)
+    if after is not None:
+        found.apply(after, 1)
+
+
+record_listeners.append(_follow_records)
 
 
 def _state(domain: Domain) -> dict[str, dict[str, AttributeValues]]:
@@ -159,14 +196,16 @@ class InsightsMixin(CoreBackend):
     def _domain_type_attributes(
         domain: Domain, type_name: str, fields: dict[str, Any]
     ) -> dict[str, AttributeValues]:
-        found: dict[str, AttributeValues] = {n: AttributeValues() for n in fields}
-        for record in records(domain, type_name).values():
-            for name, spec in fields.items():
-                key = spec["Target"].split(".", 1)[1].split(".")[0]
-                value = record.get(key)
-                if value is not None and not isinstance(value, dict):
-                    found[name].add(str(value), record["_ingestedAt"])
-        return found
+        """Kept record by record (:func:`_follow_records`); rebuilt when the fields change
+        or the type was deleted and made again."""
+        kept: dict[str, DomainTypeValues] = domain.state.setdefault(DOMAIN_TYPES, {})
+        held = records(domain, type_name)
+        found = kept.get(type_name)
+        if found is None or found.fields != fields or found.records is not held:
+            found = kept[type_name] = DomainTypeValues(copy.deepcopy(fields), held)
+            for record in held.values():
+                found.apply(record, 1)
+        return found.values
 
     def list_object_type_attributes(
         self,
