@@ -94,6 +94,9 @@ class IdentityState:
     matches: list[ScoredMatch] = field(default_factory=list)
     #: profile id -> its match in ``matches``, so GetSimilarProfiles stays flat
     match_of: dict[str, ScoredMatch] = field(default_factory=dict)
+    #: ``matches`` sorted by id, and the ids: GetMatches pages without sorting
+    by_match_id: list[ScoredMatch] = field(default_factory=list)
+    match_ids: list[str] = field(default_factory=list)
     generated_at: datetime | None = None
 
 
@@ -222,6 +225,8 @@ def _finish(domain: Domain, job: Job, matching: dict[str, Any]) -> None:
                 merged += merge_group(domain, match.profile_ids, auto.get("ConflictResolution"))
     state.matches, state.generated_at = matches, job.end
     state.match_of = {pid: m for m in matches for pid in m.profile_ids}
+    state.by_match_id = sorted(matches, key=lambda m: m.match_id)
+    state.match_ids = [m.match_id for m in state.by_match_id]
     job.stats = {
         "NumberOfProfilesReviewed": reviewed,
         "NumberOfMatchesFound": len(matches),
@@ -361,7 +366,7 @@ class IdentityResolutionMixin(CoreBackend):
         domain = self.domain(domain_name)
         self._require_matching(domain)
         state = _state(domain)
-        page, token = paginate(state.matches, lambda m: m.match_id, next_token, max_results)
+        page, token = paginate_sorted(state.by_match_id, state.match_ids, next_token, max_results)
         return {
             "MatchGenerationDate": state.generated_at,
             "PotentialMatches": len(state.matches),

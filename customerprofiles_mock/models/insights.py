@@ -10,6 +10,7 @@ cached until the attribute changes.
 
 from __future__ import annotations
 
+import bisect
 import copy
 import math
 from collections import Counter
@@ -19,7 +20,7 @@ from typing import Any
 
 from ..clock import now
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..protocol.pagination import paginate
+from ..protocol.pagination import paginate, paginate_sorted
 from . import events
 from .base import CoreBackend
 from .compare import number
@@ -41,9 +42,14 @@ class AttributeValues:
     version: int = 0
     statistics: tuple[int, dict[str, Any], datetime] | None = None
 
+    #: (-last seen, value) of every value, sorted: newest first, paged without sorting
+    order: list[tuple[float, str]] = field(default_factory=list)
+
     def add(self, value: str, at: datetime) -> None:
         self.counts[value] += 1
+        self._unorder(value)
         self.last_seen[value] = at
+        bisect.insort(self.order, (-at.timestamp(), value))
         self.updated_at = at
         self.version += 1
 
@@ -51,8 +57,17 @@ class AttributeValues:
         self.counts[value] -= 1
         if self.counts[value] <= 0:
             del self.counts[value]
+            self._unorder(value)
             self.last_seen.pop(value, None)
         self.version += 1
+
+    def _unorder(self, value: str) -> None:
+        seen = self.last_seen.get(value)
+        if seen is not None:
+            entry = (-seen.timestamp(), value)
+            at = bisect.bisect_left(self.order, entry)
+            if at < len(self.order) and self.order[at] == entry:
+                del self.order[at]
 
 
 DOMAIN_TYPES = "insights.domain-types"
@@ -241,13 +256,10 @@ class InsightsMixin(CoreBackend):
         # Newest first, paged by (time, value): a value seen again between two pages moves
         # ahead of the page boundary instead of shifting every later value, so no value
         # is returned twice.
-        page, token = paginate(
-            list(values.last_seen.items()),
-            lambda kv: (-kv[1].timestamp(), kv[0]),
-            next_token,
-            max_results,
-        )
-        items = [{"Value": value[:1000], "LastUpdatedAt": at} for value, at in page]
+        page, token = paginate_sorted(values.order, values.order, next_token, max_results)
+        items = [
+            {"Value": value[:1000], "LastUpdatedAt": values.last_seen[value]} for _, value in page
+        ]
         return {"Items": items, "NextToken": token}
 
     def get_object_type_attribute_statistics(
