@@ -22,13 +22,13 @@ from urllib.parse import unquote
 from moto.core import DEFAULT_ACCOUNT_ID
 
 from .exceptions import AccessDeniedException, InvalidClientTokenId, SignatureDoesNotMatch
+from .models.base import URL_BASES
 from .protocol import dispatch
 from .protocol.context import Response
 from .protocol.dispatch import handle
 from .protocol.model import OperationSpec
 
 SERVICE = "customerprofiles"
-URL_BASES = [r"https?://profile\.(.+)\.amazonaws\.com(\.cn)?"]
 SUPPORTED_MOTO = ((5, 2), (5, 3))  # [lower, upper)
 
 
@@ -90,7 +90,9 @@ _account_cache: dict[str, str] = {}
 
 def register() -> None:
     """Make moto serve customer-profiles: a module for its backend loader and a URL pattern."""
-    from .models import customerprofiles_backends
+    from .models import CustomerProfilesBackend, customerprofiles_backends
+
+    CustomerProfilesBackend.dispatch = staticmethod(moto_dispatch)
 
     if f"moto.{SERVICE}" not in sys.modules:
         module = types.ModuleType(f"moto.{SERVICE}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from customerprofiles_mock.exceptions import BadRequestException
-from customerprofiles_mock.protocol.pagination import paginate
+from customerprofiles_mock.models.pagination import paginate
 
 
 def walk(items: list[str], size: int) -> list[str]:

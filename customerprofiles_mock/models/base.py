@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from contextvars import ContextVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from moto.core.base_backend import BaseBackend
 
@@ -15,6 +16,11 @@ if TYPE_CHECKING:
     from .domains import Domain
     from .store import Profile
 
+
+URL_BASES = [r"https?://profile\.(.+)\.amazonaws\.com(\.cn)?"]
+#: scheme://host of the request being answered, for URLs an answer hands out (the
+#: upload URL); the dispatcher sets it per request.
+request_base: ContextVar[str] = ContextVar("request_base", default="https://profile.amazonaws.com")
 
 #: Work a family does before each call is answered (e.g. reading new files from S3).
 BEFORE_CALL: list[Callable[[CoreBackend], None]] = []
@@ -53,24 +59,22 @@ class CoreBackend(BaseBackend):
         found.sweep()
         return found
 
+    #: What answers moto's dispatcher for this service's URLs; set by whoever serves
+    #: the models (the plugin's moto_bridge, or moto's own responses module).
+    dispatch: ClassVar[Callable[..., Any] | None] = None
+
     # moto's dispatcher asks every backend for the URLs it serves.
     @property
     def url_bases(self) -> list[str]:  # type: ignore[override]
-        from ..moto_bridge import URL_BASES
-
         return URL_BASES
 
     @property
     def url_paths(self) -> dict[str, Any]:  # type: ignore[override]
-        from ..moto_bridge import moto_dispatch
-
-        return {"/.*": moto_dispatch}
+        return {"/.*": type(self).dispatch}
 
     @property
     def urls(self) -> dict[str, Any]:  # type: ignore[override]
-        from ..moto_bridge import moto_dispatch
-
-        return {f"{base}/.*": moto_dispatch for base in self.url_bases}
+        return {f"{base}/.*": type(self).dispatch for base in self.url_bases}
 
     def profile(self, domain: Domain, profile_id: str) -> Profile:
         """The profile, or the 404 every profile-scoped call answers for an unknown id."""

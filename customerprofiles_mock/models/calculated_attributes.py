@@ -17,7 +17,6 @@ from typing import Any
 from .. import timing
 from ..clock import now
 from ..exceptions import BadRequestException
-from ..protocol.pagination import paginate
 from . import events
 from .base import CoreBackend
 from .calc_engine import (
@@ -33,6 +32,7 @@ from .calc_engine import (
 )
 from .domains import Domain
 from .mapping import evaluate, standard_objects
+from .pagination import paginate
 from .store import ProfileObject
 from .templates import template
 

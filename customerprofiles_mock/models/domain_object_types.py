@@ -19,11 +19,11 @@ from typing import Any
 
 from ..clock import now
 from ..exceptions import BadRequestException
-from ..protocol.pagination import paginate
 from . import journal
 from .base import CoreBackend
 from .domains import Domain
 from .mapping import check_source, evaluate, nest, parse_object
+from .pagination import paginate
 
 KIND = "domain-object-types"
 RECORDS = "domain-objects"

@@ -10,9 +10,9 @@ from typing import Any
 from ..clock import now
 from ..effects import Outbox
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..protocol.pagination import paginate
 from . import events
 from .base import CoreBackend
+from .pagination import paginate
 from .store import Profile, ProfileStore
 
 #: How long background preparation takes in the mock; freezegun can move past it.

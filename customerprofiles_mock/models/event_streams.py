@@ -19,10 +19,10 @@ from typing import Any
 from .. import effects
 from ..clock import now
 from ..exceptions import BadRequestException
-from ..protocol.pagination import paginate
 from . import events, journal
 from .base import CoreBackend
 from .domains import Domain
+from .pagination import paginate
 
 KIND = "event-streams"
 #: Change kind -> the export record's EventType [inference beyond CREATED].

@@ -20,12 +20,12 @@ from typing import Any
 from .. import effects
 from ..clock import now
 from ..exceptions import BadRequestException
-from ..protocol.pagination import paginate
 from . import events, journal, segments
 from .base import CoreBackend
 from .compare import combine, matcher
 from .domains import Domain
 from .mapping import check_source, evaluate
+from .pagination import paginate
 
 KIND = "event-triggers"
 UNITS = {

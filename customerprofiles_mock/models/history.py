@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from ..exceptions import ResourceNotFoundException
-from ..protocol.pagination import paginate
 from .base import CoreBackend
 from .domains import Domain
+from .pagination import paginate
 from .store import HistoryRecord
 
 

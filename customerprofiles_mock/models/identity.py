@@ -21,7 +21,6 @@ from typing import Any
 from .. import effects, timing
 from ..clock import now
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..protocol.pagination import paginate, paginate_sorted
 from . import events
 from .base import CoreBackend
 from .domains import Domain
@@ -32,6 +31,7 @@ from .match_engine import (
     similar_profiles,
 )
 from .merge import merge_into, merged_fields
+from .pagination import paginate, paginate_sorted
 from .rule_index import RuleIndex
 from .store import Profile
 

@@ -20,7 +20,6 @@ from typing import Any
 
 from ..clock import now
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..protocol.pagination import paginate, paginate_sorted
 from . import events
 from .base import CoreBackend
 from .compare import number
@@ -28,6 +27,7 @@ from .domain_object_types import KIND as DOMAIN_OBJECT_TYPES
 from .domain_object_types import record_listeners, records
 from .domains import Domain
 from .mapping import evaluate
+from .pagination import paginate, paginate_sorted
 from .store import ProfileObject
 
 STATE = "insights"

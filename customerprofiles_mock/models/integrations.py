@@ -21,12 +21,12 @@ from typing import Any
 from .. import effects
 from ..clock import now
 from ..exceptions import BadRequestException, CustomerProfilesError, ResourceNotFoundException
-from ..protocol.pagination import paginate
 from .base import BEFORE_CALL, CoreBackend
 from .domain_object_types import KIND as DOMAIN_OBJECT_TYPES
 from .domain_object_types import ingest_record
 from .domains import Domain
 from .ingestion import IngestionMixin
+from .pagination import paginate
 from .templates import template
 
 KIND = "integrations"

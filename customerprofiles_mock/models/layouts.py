@@ -13,9 +13,9 @@ from typing import Any
 
 from ..clock import now
 from ..exceptions import BadRequestException
-from ..protocol.pagination import paginate
 from .base import CoreBackend
 from .domains import Domain
+from .pagination import paginate
 
 KIND = "layouts"
 

@@ -22,7 +22,7 @@ from typing import Any
 from botocore.model import Shape
 
 from ..exceptions import BadRequestException
-from ..protocol.model import key_value_shapes, members, service_model
+from .shapes import key_value_shapes, members, service_model
 from .store import ADDRESS_FIELDS
 
 _ACCESSOR = re.compile(r"^_source(\.[^.{}\s]+)+$")

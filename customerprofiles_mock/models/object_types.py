@@ -12,10 +12,10 @@ from typing import Any
 
 from ..clock import now
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..protocol.pagination import paginate
 from .base import CoreBackend
 from .domains import Domain
 from .mapping import check_source, check_target, clear_path
+from .pagination import paginate
 from .store import PREDEFINED_KEY_TYPES, ObjectType
 from .templates import all_templates, template
 

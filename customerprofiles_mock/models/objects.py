@@ -11,9 +11,9 @@ import json
 from typing import Any
 
 from ..exceptions import ResourceNotFoundException
-from ..protocol.pagination import paginate
 from .base import CoreBackend
 from .mapping import evaluate, nest, standard_objects
+from .pagination import paginate
 from .store import ProfileObject
 from .templates import template
 

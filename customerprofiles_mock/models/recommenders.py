@@ -22,12 +22,12 @@ from typing import Any
 from .. import timing
 from ..clock import now
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..protocol.pagination import paginate
 from .base import CoreBackend
 from .calc_engine import parse_timestamp
 from .domain_object_types import KIND as DOMAIN_OBJECT_TYPES
 from .domain_object_types import records
 from .domains import Domain
+from .pagination import paginate
 from .recommend_engine import (
     RECIPES,
     Filter,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..protocol.pagination import paginate
 from .base import CoreBackend
+from .pagination import paginate
 from .store import API_SOURCE
 
 DEFAULT_SEARCH_PAGE = 20

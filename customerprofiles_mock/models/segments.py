@@ -21,13 +21,13 @@ from typing import Any
 from .. import effects, timing
 from ..clock import now
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..protocol.pagination import paginate
 from . import events
 from .base import CoreBackend
 from .calculated_attributes import value_of
 from .compare import number, to_date
 from .domains import Domain
 from .mapping import string_profile_fields
+from .pagination import paginate
 from .segment_engine import (
     Context,
     referenced_calculated_attributes,

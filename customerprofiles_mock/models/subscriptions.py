@@ -18,10 +18,10 @@ from typing import Any
 from .. import effects, timing
 from ..clock import now
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..protocol.pagination import paginate
 from . import events, journal, segments
 from .base import CoreBackend
 from .domains import Domain
+from .pagination import paginate
 from .segments import Segment, is_member, members
 
 STATE = "subscriptions"

@@ -21,17 +21,15 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qs
 
 from .. import timing
 from ..clock import now
 from ..exceptions import AccessDeniedException, BadRequestException, ResourceNotFoundException
-from ..protocol import context
-from ..protocol.pagination import paginate
 from . import events
-from .base import CoreBackend
+from .base import CoreBackend, request_base
 from .domains import Domain
 from .mapping import check_source, check_target, evaluate, fit, profile_path, write_path
+from .pagination import paginate
 from .store import API_SOURCE, EMAIL_FIELDS, PHONE_FIELDS
 
 #: Profile field a UniqueKey field targets -> the predefined key that finds such profiles.
@@ -209,7 +207,7 @@ class UploadJobsMixin(CoreBackend):
     def get_upload_job_path(self, domain_name: str, job_id: str) -> dict[str, Any]:
         domain = self.domain(domain_name)
         job = self._job(domain, job_id)
-        base = context.request_base.get()
+        base = request_base.get()
         path = f"{UPLOAD_PREFIX}{self.account_id}/{self.region_name}/{domain_name}/{job.id}"
         valid_until = now() + URL_VALIDITY
         return {
@@ -270,32 +268,3 @@ class UploadJobsMixin(CoreBackend):
             jobs, lambda j: (j.created_at.timestamp(), j.id), next_token, max_results
         )
         return {"Items": [j.describe(full=False) for j in page], "NextToken": token}
-
-
-def _receive(method: str, path: str, query: str, headers: Any, body: bytes) -> context.Response:
-    """The upload URL: ``PUT <prefix><account>/<region>/<domain>/<job>?token=...``."""
-    from . import backend_for
-
-    parts = path[len(UPLOAD_PREFIX) :].split("/")
-    query_values = parse_qs(query)
-    token = (query_values.get("token") or [""])[0]
-    try:
-        expires = float((query_values.get("expires") or ["nan"])[0])
-    except ValueError:
-        expires = float("nan")
-    if method not in ("PUT", "POST") or len(parts) != 4:
-        return 405, {"Content-Type": "application/json"}, b'{"Message": "PUT the file here"}'
-    account_id, region, domain_name, job_id = parts
-    backend = backend_for(account_id, region)
-    try:
-        with backend.lock:
-            backend.receive_upload(
-                domain_name, job_id, token, body, None if expires != expires else expires
-            )
-    except (AccessDeniedException, BadRequestException, ResourceNotFoundException) as error:
-        return context.error_response(error)
-    etag = '"' + uuid.uuid5(uuid.NAMESPACE_OID, body.hex()[:64] + str(len(body))).hex + '"'
-    return 200, {"ETag": etag}, b""
-
-
-context.raw_routes[UPLOAD_PREFIX] = _receive

@@ -17,10 +17,10 @@ from typing import Any
 from .. import timing
 from ..clock import now
 from ..exceptions import BadRequestException, ResourceNotFoundException
-from ..protocol.pagination import paginate
 from .domains import Domain
 from .integrations import KIND as INTEGRATIONS
 from .integrations import Integration, IntegrationsMixin, flow_names
+from .pagination import paginate
 
 STATE = "workflows"
 #: ConnectorType -> the SourceConnectorProperties member that must describe its source.

@@ -8,18 +8,16 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Mapping
-from contextvars import ContextVar
 from typing import Any
 
 from ..exceptions import CustomerProfilesError
+from ..models.base import request_base  # noqa: F401  (the dispatcher sets it per request)
 
 Response = tuple[int, dict[str, str], bytes]
 #: Paths that are not API operations (the upload URLs GetUploadJobPath hands out):
 #: prefix -> handler(method, path, query, headers, body) answering a whole Response.
 RawHandler = Callable[[str, str, str, Mapping[str, Any], bytes], Response]
 raw_routes: dict[str, RawHandler] = {}
-#: scheme://host of the request being answered, for URLs an answer hands out.
-request_base: ContextVar[str] = ContextVar("request_base", default="https://profile.amazonaws.com")
 
 
 def headers_for(**extra: str) -> dict[str, str]:

@@ -26,6 +26,7 @@ from ..models import backend_for, journal
 from .context import Response, error_response, headers_for, raw_routes, request_base
 from .model import OperationSpec, operations
 from .router import route
+from .uploads import UPLOAD_PREFIX  # noqa: F401  (registers the upload route)
 from .validator import summarize
 
 #: Called with (spec, request params, wire output) after every successful call.

@@ -11,47 +11,25 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
-import botocore.session
 from botocore import xform_name
 from botocore.model import (
-    ListShape,
-    MapShape,
     OperationModel,
-    ServiceModel,
     Shape,
-    StringShape,
-    StructureShape,
 )
 
-SERVICE_NAME = "customer-profiles"
+from ..models.shapes import (  # noqa: F401  (re-exported for the protocol modules)
+    SERVICE_NAME,
+    enum_of,
+    item_shape,
+    key_value_shapes,
+    members,
+    service_model,
+)
+
 EVENT_PREFIX = "before-send.customer-profiles."
 _LABEL = re.compile(r"^\{([A-Za-z0-9_]+)\}$")
-
-
-def members(shape: Shape) -> dict[str, Shape]:
-    """Members of a structure shape (typed accessors: botocore's stubs type ``Shape`` only)."""
-    return dict(cast(StructureShape, shape).members)
-
-
-def item_shape(shape: Shape) -> Shape:
-    return cast(ListShape, shape).member
-
-
-def key_value_shapes(shape: Shape) -> tuple[Shape, Shape]:
-    mapped = cast(MapShape, shape)
-    return mapped.key, mapped.value
-
-
-def enum_of(shape: Shape) -> list[str]:
-    return list(cast(StringShape, shape).enum or ())
-
-
-@functools.lru_cache(maxsize=1)
-def service_model() -> ServiceModel:
-    """Load the model once per process; botocore's own loader caches the JSON."""
-    return botocore.session.get_session().get_service_model(SERVICE_NAME)
 
 
 @dataclass
