@@ -14,6 +14,7 @@ import re
 import threading
 import unittest
 from collections.abc import Callable, Mapping
+from datetime import timedelta
 from typing import Any, TypeVar, cast, overload
 from unittest import mock as _mock
 
@@ -21,7 +22,7 @@ from botocore.awsrequest import AWSPreparedRequest, AWSRequest
 from botocore.credentials import Credentials
 from botocore.handlers import BUILTIN_HANDLERS
 
-from . import moto_bridge
+from . import clock, moto_bridge
 from .protocol.dispatch import handle
 from .protocol.model import by_event_name
 from .raw import MockResponse
@@ -165,6 +166,7 @@ def reset() -> None:
         account.reset()
     customerprofiles_backends.clear()
     moto_bridge.clear_caches()
+    clock.set_offset(timedelta(0))
 
 
 class MockCustomerProfiles:

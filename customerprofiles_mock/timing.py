@@ -9,28 +9,76 @@ once, and tests under ``freeze_time`` move the clock past the durations below.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from .clock import now
 
 #: Multiplies every duration below (0 makes every job finish as soon as it starts).
 SPEED = 1.0
 
+#: moto's state manager, as ``model name -> transition`` (set by moto_bridge): a model
+#: whose transition a user set (``/moto-api/state-manager/set-transition``) follows it;
+#: otherwise ``None`` comes back and the schedule runs on the mock's clock.
+transition_of: Callable[[str], dict[str, Any] | None] | None = None
+#: Calls answered so far (the dispatcher counts them): under a "manual" transition a
+#: job's status moves on calls that read it, however often one call reads it.
+calls = 0
+#: (model, started) -> (calls that read the status, the last call that did)
+_reads: dict[tuple[str, datetime], tuple[int, int]] = {}
+
 
 @dataclass(frozen=True)
 class Schedule:
-    """Statuses that last the given seconds each, then a final one."""
+    """Statuses that last the given seconds each, then a final one.
+
+    ``model`` is the name moto's state manager knows the schedule by
+    (``customerprofiles::<model>``): "immediate" answers the final status at once,
+    "manual" moves one status on every ``times`` reads, "time" lasts ``seconds`` per
+    status instead of the durations below.
+    """
 
     steps: tuple[tuple[str, float], ...]
     final: str
+    model: str = ""
 
     @property
     def total(self) -> float:
         return sum(seconds for _, seconds in self.steps) * SPEED
 
+    def forced(self, started: datetime) -> tuple[str, int] | None:
+        """The status moto's state manager gives a job started at ``started``, if any."""
+        if transition_of is None or not self.model:
+            return None
+        transition = transition_of(f"customerprofiles::{self.model}")
+        if not transition:
+            return None
+        statuses = [name for name, _ in self.steps] + [self.final]
+        progression = transition.get("progression")
+        if progression == "immediate":
+            return self.final, 100
+        if progression == "manual":
+            key = (self.model, started)
+            reads, last = _reads.get(key, (0, -1))
+            if last != calls:
+                reads += 1
+                _reads[key] = (reads, calls)
+            reads -= 1
+            step = min(reads // max(int(transition.get("times", 1)), 1), len(statuses) - 1)
+        elif progression == "time":
+            seconds = float(transition.get("seconds", 1)) or 1.0
+            elapsed = (now() - started).total_seconds()
+            step = min(int(max(elapsed, 0) // seconds), len(statuses) - 1)
+        else:
+            return None
+        return statuses[step], 100 if step == len(statuses) - 1 else 100 * step // len(statuses)
+
     def status(self, started: datetime, at: datetime | None = None) -> tuple[str, int]:
         """The status at ``at`` (default: now) and the whole job's progress in percent."""
+        if at is None and (found := self.forced(started)) is not None:
+            return found
         elapsed = ((at or now()) - started).total_seconds()
         total = self.total
         passed = 0.0
@@ -41,23 +89,37 @@ class Schedule:
         return self.final, 100
 
 
-CALCULATED_ATTRIBUTE_BACKFILL = Schedule((("PREPARING", 5), ("IN_PROGRESS", 55)), "COMPLETED")
-SEGMENT_ESTIMATE = Schedule((("RUNNING", 2),), "SUCCEEDED")
-SEGMENT_SNAPSHOT = Schedule((("IN_PROGRESS", 2),), "COMPLETED")
-SEGMENT_SUBSCRIPTION = Schedule((("STARTING", 2),), "RUNNING")
+CALCULATED_ATTRIBUTE_BACKFILL = Schedule(
+    (("PREPARING", 5), ("IN_PROGRESS", 55)), "COMPLETED", "calculated-attribute"
+)
+SEGMENT_ESTIMATE = Schedule((("RUNNING", 2),), "SUCCEEDED", "segment-estimate")
+SEGMENT_SNAPSHOT = Schedule((("IN_PROGRESS", 2),), "COMPLETED", "segment-snapshot")
+SEGMENT_SUBSCRIPTION = Schedule((("STARTING", 2),), "RUNNING", "segment-subscription")
 #: An integration workflow waits, then runs one step per batch.
 WORKFLOW_START = Schedule((("NOT_STARTED", 2),), "IN_PROGRESS")
 WORKFLOW_STEP = Schedule((("IN_PROGRESS", 2),), "COMPLETE")
 #: A started upload job ingests its file, then reports its result.
-UPLOAD_JOB = Schedule((("IN_PROGRESS", 2),), "DONE")
+UPLOAD_JOB = Schedule((("IN_PROGRESS", 2),), "DONE", "upload-job")
 #: A weekly identity resolution job, from its scheduled start.
 IDENTITY_RESOLUTION_JOB = Schedule(
-    (("PREPROCESSING", 60), ("FIND_MATCHING", 60), ("MERGING", 60)), "COMPLETED"
+    (("PREPROCESSING", 60), ("FIND_MATCHING", 60), ("MERGING", 60)),
+    "COMPLETED",
+    "identity-resolution-job",
 )
 #: Recommenders: training after creation, stopping, starting, deleting, retraining.
-RECOMMENDER_CREATE = Schedule((("PENDING", 2), ("IN_PROGRESS", 4)), "ACTIVE")
-RECOMMENDER_STOP = Schedule((("STOPPING", 2),), "INACTIVE")
-RECOMMENDER_START = Schedule((("STARTING", 2),), "ACTIVE")
-RECOMMENDER_DELETE = Schedule((("DELETING", 2),), "DELETED")
-RECOMMENDER_UPDATE = Schedule((("IN_PROGRESS", 3),), "ACTIVE")
-RECOMMENDER_FILTER = Schedule((("PENDING", 1),), "ACTIVE")
+RECOMMENDER_CREATE = Schedule((("PENDING", 2), ("IN_PROGRESS", 4)), "ACTIVE", "recommender")
+RECOMMENDER_STOP = Schedule((("STOPPING", 2),), "INACTIVE", "recommender")
+RECOMMENDER_START = Schedule((("STARTING", 2),), "ACTIVE", "recommender")
+RECOMMENDER_DELETE = Schedule((("DELETING", 2),), "DELETED", "recommender")
+RECOMMENDER_UPDATE = Schedule((("IN_PROGRESS", 3),), "ACTIVE", "recommender")
+RECOMMENDER_FILTER = Schedule((("PENDING", 1),), "ACTIVE", "recommender-filter")
+
+
+#: Every model name the schedules use, for moto's state manager.
+MODELS = sorted(
+    {
+        schedule.model
+        for schedule in globals().values()
+        if isinstance(schedule, Schedule) and schedule.model
+    }
+)

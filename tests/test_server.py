@@ -336,3 +336,80 @@ def test_upload_job_over_the_endpoint(endpoint: str) -> None:
     cp.start_upload_job(DomainName="uploads", JobId=job_id)
     found = cp.search_profiles(DomainName="uploads", KeyName="_email", Values=["ana@x.io"])["Items"]
     assert [p["FirstName"] for p in found] == ["Ana"]
+
+
+def _state_manager(endpoint: str, action: str, body: dict[str, Any]) -> None:
+    request = urllib.request.Request(
+        f"{endpoint}/moto-api/state-manager/{action}",
+        data=json.dumps(body).encode(),
+        method="POST",
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.status == 201 or answer.status == 200
+
+
+def test_jobs_finish_through_motos_state_manager(endpoint: str) -> None:
+    """A CLI or SDK user finishes a recommender's training and the next identity
+    resolution job at once, with moto's state manager, instead of waiting."""
+    cp = client(endpoint)
+    cp.create_domain(DomainName="sm", DefaultExpirationDays=30, Matching={"Enabled": True})
+    cp.create_recommender(
+        DomainName="sm", RecommenderName="r", RecommenderRecipeName="popular-items"
+    )
+    assert cp.get_recommender(DomainName="sm", RecommenderName="r")["Status"] == "PENDING"
+    [job] = cp.list_identity_resolution_jobs(DomainName="sm")["IdentityResolutionJobsList"]
+    assert job["Status"] == "PENDING"  # the weekly job waits for Saturday
+    models = ["customerprofiles::recommender", "customerprofiles::identity-resolution-job"]
+    try:
+        for model in models:
+            _state_manager(
+                endpoint,
+                "set-transition",
+                {"model_name": model, "transition": {"progression": "immediate"}},
+            )
+        assert cp.get_recommender(DomainName="sm", RecommenderName="r")["Status"] == "ACTIVE"
+        jobs = cp.list_identity_resolution_jobs(DomainName="sm")["IdentityResolutionJobsList"]
+        done = [j for j in jobs if j["JobId"] == job["JobId"]]
+        assert done[0]["Status"] == "COMPLETED"
+        stats = cp.get_identity_resolution_job(DomainName="sm", JobId=job["JobId"])["JobStats"]
+        assert stats["NumberOfProfilesReviewed"] == 0
+        # The next weekly job keeps its schedule: one job finished, not a year of them.
+        assert [j["Status"] for j in jobs].count("COMPLETED") == 1
+    finally:
+        for model in models:
+            _state_manager(endpoint, "unset-transition", {"model_name": model})
+    cp.create_recommender(
+        DomainName="sm", RecommenderName="r2", RecommenderRecipeName="popular-items"
+    )
+    assert cp.get_recommender(DomainName="sm", RecommenderName="r2")["Status"] == "PENDING"
+
+
+def test_the_clock_moves_over_http(endpoint: str) -> None:
+    """What freezegun does in-process, an HTTP client does through the clock route."""
+
+    def clock(method: str, body: dict[str, Any] | None = None) -> dict[str, Any]:
+        request = urllib.request.Request(
+            f"{endpoint}/_customerprofiles_mock/clock",
+            data=json.dumps(body).encode() if body is not None else None,
+            method=method,
+        )
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            return dict(json.loads(answer.read()))
+
+    cp = client(endpoint)
+    cp.create_domain(DomainName="clocked", DefaultExpirationDays=1)
+    profile_id = cp.create_profile(DomainName="clocked", FirstName="Ana")["ProfileId"]
+    try:
+        moved = clock("POST", {"AdvanceSeconds": 2 * 86400})
+        assert moved["OffsetSeconds"] >= 2 * 86400
+        # A day's expiration has passed on the mock's clock: the profile is gone.
+        found = cp.search_profiles(DomainName="clocked", KeyName="_profileId", Values=[profile_id])
+        assert found["Items"] == []
+        assert clock("POST", {"Now": "2030-01-01T00:00:00Z"})["Now"].startswith("2030-01-01")
+        made = cp.create_domain(DomainName="later", DefaultExpirationDays=1)
+        assert made["CreatedAt"].year == 2030
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            clock("POST", {"Now": "not a time"})
+        assert refused.value.code == 400
+    finally:
+        assert clock("DELETE")["OffsetSeconds"] == 0

@@ -16,6 +16,7 @@ from urllib.parse import parse_qsl, unquote
 
 from botocore.model import Shape
 
+from .. import timing
 from ..exceptions import (
     BadRequestException,
     CustomerProfilesError,
@@ -23,6 +24,7 @@ from ..exceptions import (
     ResourceNotFoundException,
 )
 from ..models import backend_for, journal
+from .admin import CLOCK_PATH  # noqa: F401  (registers the clock route)
 from .context import Response, error_response, headers_for, raw_routes, request_base
 from .model import OperationSpec, operations
 from .router import route
@@ -190,6 +192,7 @@ def _run(spec: OperationSpec, params: dict[str, Any], backend: Any) -> tuple[Any
     # One call at a time per account and region: every call is atomic, and the
     # serializer reads live records, so it runs under the same lock.
     with backend.lock:
+        timing.calls += 1
         backend.before_call()
         # A call that raises, modeled error or not, is taken back whole.
         with journal.transaction():
