@@ -112,6 +112,12 @@ RECOMMENDER_STOP = Schedule((("STOPPING", 2),), "INACTIVE", "recommender")
 RECOMMENDER_START = Schedule((("STARTING", 2),), "ACTIVE", "recommender")
 RECOMMENDER_DELETE = Schedule((("DELETING", 2),), "DELETED", "recommender")
 RECOMMENDER_UPDATE = Schedule((("IN_PROGRESS", 3),), "ACTIVE", "recommender")
+#: Domain statuses. The clock durations live in models/domains.py (they do not scale
+#: with SPEED); these name the statuses for moto's state manager.
+RULE_BASED_MATCHING = Schedule(
+    (("PENDING", 3600), ("IN_PROGRESS", 600)), "ACTIVE", "rule-based-matching"
+)
+DATA_STORE = Schedule((("PREPARING", 600),), "READY", "data-store")
 RECOMMENDER_FILTER = Schedule((("PENDING", 1),), "ACTIVE", "recommender-filter")
 
 

@@ -49,3 +49,27 @@ def test_without_a_transition_the_clock_decides(cp: Any, transitions: None) -> N
         DomainName="d", RecommenderName="r", RecommenderRecipeName="popular-items"
     )
     assert cp.get_recommender(DomainName="d", RecommenderName="r")["Status"] == "PENDING"
+
+
+def test_domain_statuses_follow_the_state_manager(
+    customerprofiles_client: Any, transitions: None
+) -> None:
+    cp = customerprofiles_client
+    rules = {"Enabled": True, "MatchingRules": [{"Rule": ["EmailAddress"]}]}
+    cp.create_domain(
+        DomainName="d",
+        DefaultExpirationDays=30,
+        RuleBasedMatching=rules,
+        DataStore={"Enabled": True},
+    )
+    got = cp.get_domain(DomainName="d")
+    assert got["RuleBasedMatching"]["Status"] == "IN_PROGRESS"
+    assert got["DataStore"]["Readiness"]["ProgressPercentage"] < 100
+    for model in ("rule-based-matching", "data-store"):
+        state_manager.set_transition(f"customerprofiles::{model}", {"progression": "immediate"})
+    got = cp.get_domain(DomainName="d")
+    assert got["RuleBasedMatching"]["Status"] == "ACTIVE"
+    assert got["DataStore"]["Readiness"] == {
+        "ProgressPercentage": 100,
+        "Message": "Data store is ready.",
+    }

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from .. import timing
 from ..clock import now
 from ..effects import Outbox
 from ..exceptions import BadRequestException, ResourceNotFoundException
@@ -133,6 +134,10 @@ class Domain:
     def rule_based_matching_status(self) -> str:
         """PENDING (existing domains only), IN_PROGRESS, then ACTIVE, on the mock's clock."""
         since = self.rule_based_matching_since or self.created_at
+        forced = timing.RULE_BASED_MATCHING.forced(since)
+        if forced is not None:  # moto's state manager (a new domain skips PENDING)
+            pending = forced[0] == "PENDING" and not self.rule_based_matching_was_existing
+            return "IN_PROGRESS" if pending else forced[0]
         elapsed = now() - since
         if self.rule_based_matching_was_existing:
             if elapsed < RULE_BASED_MATCHING_PENDING:
@@ -145,8 +150,12 @@ class Domain:
             return None
         if not self.data_store_enabled:
             return {"Enabled": False}
-        elapsed = now() - (self.data_store_since or self.created_at)
+        since = self.data_store_since or self.created_at
+        forced = timing.DATA_STORE.forced(since)  # moto's state manager, when set
+        elapsed = now() - since
         percent = min(100, int(100 * elapsed / DATA_STORE_PREPARATION))
+        if forced is not None:
+            percent = forced[1]
         message = "Data store is ready." if percent == 100 else "Data store is being prepared."
         return {
             "Enabled": True,
