@@ -10,7 +10,7 @@ from typing import Any
 
 import boto3
 import requests
-from harness import REGION, interleaved, scale_scenario
+from harness import REGION, interleaved, memory_per_item, scale_scenario
 
 from customerprofiles_mock import mock_customerprofiles
 
@@ -123,3 +123,26 @@ def upload_throughput(rounds: int, calls: int) -> list[str]:
             cp.start_upload_job(DomainName=f"u{attempt}", JobId=job)
             best = min(best, time.perf_counter() - start)
     return [f"upload job, 10,000-row CSV: {best:.2f} s, {10_000 / best:,.0f} rows/s"]
+
+
+@scale_scenario
+def memory_per_profile_with_objects(rounds: int, calls: int) -> list[str]:
+    """Retained heap per profile that five ingested objects made (issue 15's shape)."""
+    with mock_customerprofiles():
+        cp = boto3.client("customer-profiles", region_name=REGION)
+        cp.create_domain(DomainName="mem", DefaultExpirationDays=365)
+        cp.put_profile_object_type(DomainName="mem", ObjectTypeName="Order", **ORDER)
+        serial = count()
+
+        def build(profiles: int) -> None:
+            for _ in range(profiles):
+                n = next(serial)
+                for k in range(5):
+                    body = {"id": f"o{n}-{k}", "email": f"c{n}@x.io", "total": 10 * k + n % 7}
+                    cp.put_profile_object(
+                        DomainName="mem", ObjectTypeName="Order", Object=json.dumps(body)
+                    )
+
+        build(50)  # warm every cache first
+        per_profile = memory_per_item(build, 2000)
+    return [f"memory per profile with 5 objects ≈ {per_profile / 1024:.2f} KiB"]

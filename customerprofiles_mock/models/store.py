@@ -121,7 +121,7 @@ class ObjectType:
     last_updated_at: datetime = field(default_factory=now)
 
 
-@dataclass
+@dataclass(slots=True)  # one per object: no per-instance dict
 class ProfileObject:
     """One ingested object, attached to at most one profile."""
 
@@ -182,7 +182,7 @@ class Profile:
         return {"ProfileId": self.profile_id, **self.fields}
 
 
-@dataclass
+@dataclass(slots=True)  # one per write: no per-instance dict
 class HistoryRecord:
     id: str
     profile_id: str
