@@ -57,6 +57,11 @@ def _pairs_to_map(name_key: str, value_key: str) -> Callable[[Any], dict[str, An
     return convert
 
 
+def _input_members(operation: str) -> dict[str, Any]:
+    shape = operations()[operation].input_shape
+    return members(shape) if shape is not None else {}
+
+
 def _coerce(shape: Any, value: Any) -> Any:
     """Template values to the API's types: parameters and YAML often give strings."""
     kind = shape.type_name
@@ -236,7 +241,7 @@ class _Resource:
         given = dict(cloudformation_json.get("Properties") or {})
         if kind.name_property and not given.get(kind.name_property):
             given[kind.name_property] = resource_name
-        create_members = members(operations()[kind.create].input_shape)
+        create_members = _input_members(kind.create)
         for name in given:
             if name not in create_members and name != "Tags" and name not in kind.read_only:
                 raise CfnResourceFailed(
@@ -297,7 +302,7 @@ class _Resource:
         if kind.update_is_create:
             self._call(kind.create, untagged)
         elif kind.update is not None:
-            allowed = members(operations()[kind.update].input_shape)
+            allowed = _input_members(kind.update)
             self._call(kind.update, {k: v for k, v in untagged.items() if k in allowed})
         old_tags: dict[str, str] = self.props.get("Tags") or {}
         new_tags: dict[str, str] = props.get("Tags") or {}

@@ -311,6 +311,7 @@ class IngestionMixin(ObjectTypesMixin):
                 object_type.name,
                 unique_key,
             )
+        obj.parsed = None  # the families have read it; the body is kept, the parse is not
         return unique_key
 
     def _ingest(self, domain: Domain, object_type: ObjectType, body: str) -> str:

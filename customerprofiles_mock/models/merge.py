@@ -17,7 +17,7 @@ from . import events
 from .base import CoreBackend
 from .domains import Domain
 from .mapping import profile_fields
-from .store import Profile
+from .store import Profile, key_sources
 
 #: Source of the keys a merged profile's standard fields had given it.
 MERGE_SOURCE = "_merge"
@@ -76,8 +76,8 @@ def merge_into(
     store = domain.store
     for other in others:
         for key_name, values in list(other.keys.items()):
-            for value, sources in list(values.items()):
-                for source in sources:
+            for value, held in list(values.items()):
+                for source in key_sources(held):
                     store.add_key(main, key_name, value, source)
         # Keys its fields gave it (_phone, _email, even _profileId) keep finding the
         # merged customer, now the main profile, even where the union dropped the field.

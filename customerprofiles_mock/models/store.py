@@ -121,6 +121,11 @@ class ObjectType:
     last_updated_at: datetime = field(default_factory=now)
 
 
+def key_sources(held: str | set[str]) -> tuple[str, ...]:
+    """The sources of one key value, however they are stored."""
+    return (held,) if isinstance(held, str) else tuple(held)
+
+
 @dataclass(slots=True)  # one per object: no per-instance dict
 class ProfileObject:
     """One ingested object, attached to at most one profile."""
@@ -134,7 +139,8 @@ class ProfileObject:
     ingested_at: datetime
     expires_at: datetime | None = None
     seq: int = 0  # ingestion order: breaks ties between equal timestamps
-    #: the parsed body, kept so that every reader of a change parses it once at most
+    #: the parsed body while its ingestion is under way, so that every family reacting
+    #: to the write parses it once at most; dropped afterwards (memory, issue 15)
     parsed: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     #: keys this object put on its profile that identify the object, not the profile
     owned_keys: list[tuple[str, str]] = field(default_factory=list)
@@ -146,10 +152,9 @@ class ProfileObject:
 
     @property
     def document(self) -> dict[str, Any]:
-        """The object as JSON data (parsed on first use, then kept)."""
-        if self.parsed is None:
-            self.parsed = json.loads(self.body)
-        return self.parsed
+        """The object as JSON data (the ingestion's parse, else parsed now)."""
+        parsed = self.parsed
+        return parsed if parsed is not None else json.loads(self.body)
 
 
 @dataclass
@@ -159,8 +164,9 @@ class Profile:
     fields: dict[str, Any] = field(default_factory=dict)
     #: field path ("FirstName", "Address.City", "Attributes.x") -> object type that set it
     field_sources: dict[str, str] = field(default_factory=dict)
-    #: explicit keys: key name -> value -> sources (object types, or API_SOURCE)
-    keys: dict[str, dict[str, set[str]]] = field(default_factory=dict)
+    #: explicit keys: key name -> value -> its source (an object type, API_SOURCE, an
+    #: object), or a set of sources when several gave it (read with :func:`key_sources`)
+    keys: dict[str, dict[str, str | set[str]]] = field(default_factory=dict)
     #: object type -> ProfileObjectUniqueKey -> object
     objects: dict[str, dict[str, ProfileObject]] = field(default_factory=dict)
     created_at: datetime = field(default_factory=now)
@@ -215,7 +221,9 @@ class ProfileStore:
     def __init__(self, profiles: dict[str, Profile]) -> None:
         self.profiles = profiles  # shared with Domain.profiles, which Stats reads
         #: key name -> normalised value -> profile ids
-        self.index: dict[str, dict[str, set[str]]] = {}
+        #: key name -> normalized value -> the profile id holding it, or a set of ids when
+        #: several do (most values have one holder; a set each would cost ~200 bytes)
+        self.index: dict[str, dict[str, str | set[str]]] = {}
         #: key name -> content type deciding its normalisation (domain-global names)
         self.key_types: dict[str, str] = dict(PREDEFINED_KEY_TYPES)
         #: profile id -> derived predefined keys currently indexed
@@ -251,9 +259,35 @@ class ProfileStore:
         return NORMALIZERS.get(self.key_types.get(key_name, "STRING"), normalize_exact)(value)
 
     def _index_add(self, key_name: str, value: str, profile_id: str) -> None:
-        self.index.setdefault(key_name, {}).setdefault(self.normalize(key_name, value), set()).add(
-            profile_id
-        )
+        by_value = self.index.setdefault(key_name, {})
+        norm = self.normalize(key_name, value)
+        held = by_value.get(norm)
+        if held is None:
+            by_value[norm] = profile_id
+        elif isinstance(held, str):
+            if held != profile_id:
+                by_value[norm] = {held, profile_id}
+        else:
+            held.add(profile_id)
+
+    @staticmethod
+    def _index_remove(by_value: dict[str, str | set[str]], norm: str, profile_id: str) -> None:
+        held = by_value.get(norm)
+        if isinstance(held, str):
+            if held == profile_id:
+                del by_value[norm]
+        elif held is not None:
+            held.discard(profile_id)
+            if len(held) == 1:
+                by_value[norm] = next(iter(held))
+            elif not held:
+                del by_value[norm]
+
+    @staticmethod
+    def _holders(held: str | set[str] | None) -> set[str]:
+        if held is None:
+            return set()
+        return {held} if isinstance(held, str) else set(held)
 
     def _index_discard(self, key_name: str, value: str, profile_id: str) -> None:
         norm = self.normalize(key_name, value)
@@ -266,12 +300,7 @@ class ProfileStore:
             still_held = any(self.normalize(key_name, v) == norm for v in held)
         if still_held:
             return
-        by_value = self.index.get(key_name, {})
-        ids = by_value.get(norm)
-        if ids is not None:
-            ids.discard(profile_id)
-            if not ids:
-                del by_value[norm]
+        self._index_remove(self.index.get(key_name, {}), norm, profile_id)
 
     def set_key_type(self, key_name: str, content_type: str) -> None:
         """Give a key its content type; values already indexed are re-normalised under it."""
@@ -279,7 +308,9 @@ class ProfileStore:
             self.key_types.setdefault(key_name, content_type)
             return
         self.key_types[key_name] = content_type
-        holders = {pid for ids in self.index.pop(key_name, {}).values() for pid in ids}
+        holders = {
+            pid for ids in self.index.pop(key_name, {}).values() for pid in self._holders(ids)
+        }
         for profile_id in holders:
             profile = self.profiles.get(profile_id)
             if profile is not None:
@@ -288,7 +319,7 @@ class ProfileStore:
 
     def find(self, key_name: str, value: str) -> set[str]:
         """Ids of the profiles holding this key value (a copy: safe to mutate)."""
-        return set(self.index.get(key_name, {}).get(self.normalize(key_name, value), ()))
+        return self._holders(self.index.get(key_name, {}).get(self.normalize(key_name, value)))
 
     def values_of(self, profile: Profile, key_name: str) -> set[str]:
         """Every value a profile holds for a key, explicit and derived."""
@@ -419,11 +450,7 @@ class ProfileStore:
         held = [(k, v) for k, values in profile.keys.items() for v in values]
         held += [(k, v) for k, values in self.derived.get(pid, {}).items() for v in values]
         for key_name, value in held:
-            ids = self.index.get(key_name, {}).get(self.normalize(key_name, value))
-            if ids is not None:
-                ids.discard(pid)
-                if not ids:
-                    del self.index[key_name][self.normalize(key_name, value)]
+            self._index_remove(self.index.get(key_name, {}), self.normalize(key_name, value), pid)
         self.derived.pop(pid, None)
 
     def _restore_profile(self, profile: Profile) -> None:
@@ -522,9 +549,21 @@ class ProfileStore:
     # -- explicit keys --------------------------------------------------------------
     def add_key(self, profile: Profile, key_name: str, value: str, source: str) -> None:
         self.feed(source, profile.profile_id)
-        sources = profile.keys.setdefault(key_name, {}).setdefault(value, set())
-        if source not in sources:
-            sources.add(source)
+        values = profile.keys.setdefault(key_name, {})
+        held = values.get(value)
+        added = True
+        if held is None:
+            values[value] = source  # most values have one source: no set for them
+        elif isinstance(held, str):
+            if held == source:
+                added = False
+            else:
+                values[value] = {held, source}
+        elif source in held:
+            added = False
+        else:
+            held.add(source)
+        if added:
             journal.record(functools.partial(self.remove_key, profile, key_name, value, source))
         self._index_add(key_name, value, profile.profile_id)
 
@@ -533,17 +572,19 @@ class ProfileStore:
     ) -> bool:
         """Remove one source of a key value (every source when ``source`` is None)."""
         values = profile.keys.get(key_name, {})
-        sources = values.get(value)
-        if sources is None:
+        held = values.get(value)
+        if held is None:
             return False
-        removed = set(sources) if source is None else {source} & sources
+        sources = key_sources(held)
+        removed = set(sources) if source is None else {source} & set(sources)
         for gone in removed:
             journal.record(functools.partial(self.add_key, profile, key_name, value, gone))
-        if source is None:
-            sources.clear()
+        remaining = [s for s in sources if s not in removed]
+        if len(remaining) == 1:
+            values[value] = remaining[0]
+        elif remaining:
+            values[value] = set(remaining)
         else:
-            sources.discard(source)
-        if not sources:
             del values[value]
             if not values:
                 del profile.keys[key_name]
