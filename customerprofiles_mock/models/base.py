@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -46,9 +47,10 @@ class CoreBackend(BaseBackend):
         """ARN in the ``profile`` namespace, as the Service Authorization Reference gives it."""
         return f"arn:{self.partition}:profile:{self.region_name}:{self.account_id}:{resource}"
 
-    @property
+    @functools.cached_property
     def caller_arn(self) -> str:
-        """Who history records say performed an action: the account's root principal."""
+        """Who history records say performed an action: the account's root principal
+        (one string for every record, not one each)."""
         return f"arn:{self.partition}:iam::{self.account_id}:root"
 
     def domain(self, name: str) -> Domain:
