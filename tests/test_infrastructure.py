@@ -602,3 +602,47 @@ def test_iam_and_cloudformation_over_the_local_endpoint() -> None:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@requires_operations("PutDomainObjectType", "CreateRecommender")
+def test_every_documented_attribute_resolves(aws: Any) -> None:
+    """Each type's Fn::GetAtt attributes, as outputs, equal what the API reads back."""
+    from customerprofiles_mock.cloudformation import MODELS
+
+    cf, cp = aws
+    body = template()
+    logical = {
+        resource["Type"]: name
+        for name, resource in body["Resources"].items()
+        if resource["Type"].startswith("AWS::CustomerProfiles::")
+    }
+    assert set(logical) == set(MODELS)  # the template has all nine types
+    body["Outputs"] = {
+        f"{logical[type_name]}{attribute.replace('.', '')}": {
+            "Value": {"Fn::GetAtt": [logical[type_name], attribute]}
+        }
+        for type_name, model in MODELS.items()
+        for attribute in sorted(model.TYPE.attributes)
+    }
+    cf.create_stack(StackName="attrs", TemplateBody=json.dumps(body))
+    got = outputs(cf, "attrs")
+    domain = cp.get_domain(DomainName=DOMAIN)
+    assert got["DomainStatsProfileCount"] == str(domain["Stats"]["ProfileCount"])
+    assert got["DomainCreatedAt"].startswith(domain["CreatedAt"].strftime("%Y-%m-%dT%H:%M"))
+    stream = cp.get_event_stream(DomainName=DOMAIN, EventStreamName="export")
+    assert got["ExportDestinationDetailsUri"] == stream["DestinationDetails"]["Uri"]
+    assert got["ExportDestinationDetailsStatus"] == stream["DestinationDetails"]["Status"]
+    spend = cp.get_calculated_attribute_definition(
+        DomainName=DOMAIN, CalculatedAttributeName="spend"
+    )
+    assert got["SpendStatus"] == spend["Status"]
+    assert (
+        got["VipSegmentType"]
+        == cp.get_segment_definition(DomainName=DOMAIN, SegmentDefinitionName="vip")["SegmentType"]
+    )
+    assert (
+        got["PopularStatus"]
+        == cp.get_recommender(DomainName=DOMAIN, RecommenderName="popular")["Status"]
+    )
+    for name in ("OrdersCreatedAt", "FeedCreatedAt", "BigOrderLastUpdatedAt", "CatalogCreatedAt"):
+        assert got[name].endswith("Z"), name
