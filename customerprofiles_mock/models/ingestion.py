@@ -287,7 +287,7 @@ class IngestionMixin(ObjectTypesMixin):
                     store.add_key(profile, key.name, key.value, object_type.name)
                 else:
                     store.add_key(profile, key.name, key.value, obj.source)
-                    obj.owned_keys.append((key.name, key.value))
+                    obj.owned_keys += ((key.name, key.value),)
             store.set_expiry(profile, expiry_after(domain.default_expiration_days))
             if created:
                 store.announce(events.PROFILE_CREATED, profile)

@@ -42,14 +42,21 @@ class AttributeValues:
     version: int = 0
     statistics: tuple[int, dict[str, Any], datetime] | None = None
 
-    #: (-last seen, value) of every value, sorted: newest first, paged without sorting
-    order: list[tuple[float, str]] = field(default_factory=list)
+    #: (-last seen, value) of every value, sorted (newest first) so pages need no sort;
+    #: built on the first listing, then kept
+    order: list[tuple[float, str]] | None = None
+
+    def sorted_values(self) -> list[tuple[float, str]]:
+        if self.order is None:
+            self.order = sorted((-at.timestamp(), v) for v, at in self.last_seen.items())
+        return self.order
 
     def add(self, value: str, at: datetime) -> None:
         self.counts[value] += 1
         self._unorder(value)
         self.last_seen[value] = at
-        bisect.insort(self.order, (-at.timestamp(), value))
+        if self.order is not None:
+            bisect.insort(self.order, (-at.timestamp(), value))
         self.updated_at = at
         self.version += 1
 
@@ -63,7 +70,7 @@ class AttributeValues:
 
     def _unorder(self, value: str) -> None:
         seen = self.last_seen.get(value)
-        if seen is not None:
+        if seen is not None and self.order is not None:
             entry = (-seen.timestamp(), value)
             at = bisect.bisect_left(self.order, entry)
             if at < len(self.order) and self.order[at] == entry:
@@ -256,7 +263,8 @@ class InsightsMixin(CoreBackend):
         # Newest first, paged by (time, value): a value seen again between two pages moves
         # ahead of the page boundary instead of shifting every later value, so no value
         # is returned twice.
-        page, token = paginate_sorted(values.order, values.order, next_token, max_results)
+        ordered = values.sorted_values()
+        page, token = paginate_sorted(ordered, ordered, next_token, max_results)
         items = [
             {"Value": value[:1000], "LastUpdatedAt": values.last_seen[value]} for _, value in page
         ]

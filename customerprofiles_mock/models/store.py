@@ -143,7 +143,7 @@ class ProfileObject:
     #: to the write parses it once at most; dropped afterwards (memory, issue 15)
     parsed: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     #: keys this object put on its profile that identify the object, not the profile
-    owned_keys: list[tuple[str, str]] = field(default_factory=list)
+    owned_keys: tuple[tuple[str, str], ...] = ()
 
     @property
     def source(self) -> str:
