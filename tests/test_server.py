@@ -413,3 +413,33 @@ def test_the_clock_moves_over_http(endpoint: str) -> None:
         assert refused.value.code == 400
     finally:
         assert clock("DELETE")["OffsetSeconds"] == 0
+
+
+def test_cloudformation_and_tagging_over_the_endpoint(endpoint: str) -> None:
+    """moto_server's CloudFormation and Tagging API see Customer Profiles resources."""
+    cf = client(endpoint, "cloudformation")
+    cp = client(endpoint)
+    template = {
+        "Resources": {
+            "D": {
+                "Type": "AWS::CustomerProfiles::Domain",
+                "Properties": {
+                    "DomainName": "stacked",
+                    "DefaultExpirationDays": 5,
+                    "Tags": [{"Key": "team", "Value": "cx"}],
+                },
+            }
+        }
+    }
+    cf.create_stack(StackName="stacked", TemplateBody=json.dumps(template))
+    assert cf.describe_stacks(StackName="stacked")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
+    assert cp.get_domain(DomainName="stacked")["Tags"] == {"team": "cx"}
+    tagging = client(endpoint, "resourcegroupstaggingapi")
+    found = tagging.get_resources(TagFilters=[{"Key": "team", "Values": ["cx"]}])
+    arns = [r["ResourceARN"] for r in found["ResourceTagMappingList"]]
+    assert "arn:aws:profile:us-east-1:123456789012:domains/stacked" in arns
+    cf.create_stack(StackName="again", TemplateBody=json.dumps(template))  # name taken
+    assert cf.describe_stacks(StackName="again")["Stacks"][0]["StackStatus"] == "ROLLBACK_COMPLETE"
+    cf.delete_stack(StackName="stacked")
+    names = [d["DomainName"] for d in cp.list_domains()["Items"]]
+    assert "stacked" not in names

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .base import CoreBackend
-from .pagination import paginate
+from .pagination import paginate_smallest
 from .store import API_SOURCE
 
 DEFAULT_SEARCH_PAGE = 20
@@ -48,8 +48,9 @@ class SearchMixin(CoreBackend):
             ids = set.intersection(*matched_per_key)
         else:
             ids = set.union(*matched_per_key)
-        page, token = paginate(
-            store.ordered_profiles(ids),
+        # One page of the matches in creation order, without sorting them all.
+        page, token = paginate_smallest(
+            [store.profiles[i] for i in ids if i in store.profiles],
             lambda p: p.seq,
             next_token,
             max_results,
