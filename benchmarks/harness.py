@@ -46,6 +46,17 @@ def scale_scenario(func: Callable[[int, int], list[str]]) -> Callable[[int, int]
     return func
 
 
+def small_large_report(timings: dict[str, float], family: str, labels: dict[str, str]) -> list[str]:
+    """Two lines per scenario: its µs at 100 and 10,000 profiles, then their ratio.
+    ``timings`` holds "<kind> small" and "<kind> large"; ``labels`` maps kind to label."""
+    lines = []
+    for kind, label in labels.items():
+        small, large = timings[f"{kind} small"], timings[f"{kind} large"]
+        lines.append(f"{label}: {small:.0f} µs at 100 profiles, {large:.0f} µs at 10,000")
+        lines.append(f"{family} {kind} 10k/100 = {large / small:.2f}")
+    return lines
+
+
 def memory_per_item(build: Callable[[int], Any], count: int) -> float:
     """Bytes of Python heap allocated per item when ``build(count)`` runs."""
     tracemalloc.start()

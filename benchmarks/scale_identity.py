@@ -10,7 +10,7 @@ from typing import Any
 
 import boto3
 from freezegun import freeze_time
-from harness import REGION, interleaved, scale_scenario
+from harness import REGION, interleaved, scale_scenario, small_large_report
 
 from customerprofiles_mock import mock_customerprofiles
 from customerprofiles_mock.models import backend_for
@@ -173,16 +173,15 @@ def rule_writes_scaling(rounds: int, calls: int) -> list[str]:
             rounds,
             max(calls // 10, 10),
         )
-    lines = []
-    for kind, label in (
-        ("write", "update_profile (rule-based matching, auto-merge on)"),
-        ("list", "update_profile then list_rule_based_matches (one page)"),
-        ("similar", "update_profile then get_similar_profiles (rule-based)"),
-    ):
-        small, large = timings[f"{kind} small"], timings[f"{kind} large"]
-        lines.append(f"{label}: {small:.0f} µs at 100, {large:.0f} µs at 10,000")
-        lines.append(f"rule-based {kind} 10k/100 = {large / small:.2f}")
-    return lines
+    return small_large_report(
+        timings,
+        "rule-based",
+        {
+            "write": "update_profile (rule-based matching, auto-merge on)",
+            "list": "update_profile then list_rule_based_matches (one page)",
+            "similar": "update_profile then get_similar_profiles (rule-based)",
+        },
+    )
 
 
 def _survivor(cp: Any, domain: str, customer: int) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from harness import REGION, interleaved, scale_scenario
+from harness import REGION, interleaved, scale_scenario, small_large_report
 
 from customerprofiles_mock import mock_customerprofiles, timing
 
@@ -83,13 +83,12 @@ def recommendations_scaling(rounds: int, calls: int) -> list[str]:
             )
     finally:
         timing.SPEED = saved
-    lines = []
-    for kind, label in (
-        ("popular", "get_profile_recommendations popular-items"),
-        ("similar", "get_profile_recommendations similar-items"),
-        ("write", "put_profile_object (a click) then popular-items"),
-    ):
-        small, large = timings[f"{kind} small"], timings[f"{kind} large"]
-        lines.append(f"{label}: {small:.0f} µs at 100 profiles, {large:.0f} µs at 10,000")
-        lines.append(f"recommendations {kind} 10k/100 = {large / small:.2f}")
-    return lines
+    return small_large_report(
+        timings,
+        "recommendations",
+        {
+            "popular": "get_profile_recommendations popular-items",
+            "similar": "get_profile_recommendations similar-items",
+            "write": "put_profile_object (a click) then popular-items",
+        },
+    )
