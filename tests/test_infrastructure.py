@@ -559,6 +559,8 @@ def test_tagging_api_lists_and_filters_customer_profiles_resources(aws: Any) -> 
     assert "cx" in tagging.get_tag_values(Key="team")["TagValues"]
     tagging.tag_resources(ResourceARNList=[base], Tags={"owner": "me"})
     assert cp.list_tags_for_resource(resourceArn=base)["tags"]["owner"] == "me"
+    tagging.untag_resources(ResourceARNList=[base], TagKeys=["owner", "team"])
+    assert cp.list_tags_for_resource(resourceArn=base)["tags"] == {"env": "test"}
 
 
 # --- the same over the local endpoint ---------------------------------------------------------

@@ -61,17 +61,21 @@ class TaggingMixin(CoreBackend, TaggableResourcesMixin):
             raise missing
         return found
 
+    # Also called by moto's Tagging API (TagResources), outside the dispatcher: the
+    # backend's lock (re-entrant) keeps those calls apart from concurrent ones.
     def tag_resource(self, resource_arn: str, tags: dict[str, str]) -> dict[str, Any]:  # type: ignore[override]
-        resource = self._taggable(resource_arn)
-        if len(set(resource.tags) | set(tags)) > MAX_TAGS:
-            raise BadRequestException(f"A resource can have at most {MAX_TAGS} tags")
-        resource.tags.update(tags)
+        with self.lock:
+            resource = self._taggable(resource_arn)
+            if len(set(resource.tags) | set(tags)) > MAX_TAGS:
+                raise BadRequestException(f"A resource can have at most {MAX_TAGS} tags")
+            resource.tags.update(tags)
         return {}
 
     def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> dict[str, Any]:  # type: ignore[override]
-        resource = self._taggable(resource_arn)
-        for key in tag_keys:
-            resource.tags.pop(key, None)
+        with self.lock:
+            resource = self._taggable(resource_arn)
+            for key in tag_keys:
+                resource.tags.pop(key, None)
         return {}
 
     def list_tags_for_resource(self, resource_arn: str) -> dict[str, Any]:
