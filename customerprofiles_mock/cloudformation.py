@@ -195,8 +195,7 @@ class _Resource:
     ) -> _Resource:
         props = cls._props(cloudformation_json, new_resource_name)
         old = original_resource
-        replace = [name for name in cls.TYPE.create_only if props.get(name) != old.props.get(name)]
-        if replace:
+        if any(props.get(name) != old.props.get(name) for name in cls.TYPE.create_only):
             if all(props.get(n) == old.props.get(n) for n in cls.TYPE.identifiers):
                 raise CfnResourceFailed(
                     cls.TYPE.type_name,
