@@ -16,7 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import moto_bridge
+
+def _moto_always_answers() -> bool:
+    return True
+
+
+#: Whether moto's own services are answering (``mock_aws`` is active). Inside moto
+#: they always are; the plugin's ``moto_bridge`` replaces this with its stubber check.
+moto_is_answering: Callable[[], bool] = _moto_always_answers
 
 
 @dataclass
@@ -78,7 +85,7 @@ def split_s3_uri(uri: str) -> tuple[str, str]:
 def put_s3_object(outbox: Outbox, account_id: str, uri: str, body: bytes) -> None:
     """Write an object; under mock_aws a missing bucket raises DeliveryError."""
     bucket, key = split_s3_uri(uri)
-    if moto_bridge.moto_is_answering():
+    if moto_is_answering():
         from moto.s3.models import s3_backends
 
         backend = s3_backends[account_id]["aws"]
@@ -95,7 +102,7 @@ def s3_objects(
 ) -> list[tuple[str, str, Callable[[], bytes]]]:
     """(key, etag, body reader) of moto's objects under a prefix; [] when mock_aws is off
     or the bucket does not exist (nothing else holds S3 objects)."""
-    if not moto_bridge.moto_is_answering():
+    if not moto_is_answering():
         return []
     from moto.s3.models import s3_backends
 
@@ -118,7 +125,7 @@ def _reader(key: Any) -> Callable[[], bytes]:
 
 def kinesis_stream_exists(account_id: str, region: str, stream_arn: str) -> bool:
     """Whether moto has the stream; always True when mock_aws is not active."""
-    if not moto_bridge.moto_is_answering():
+    if not moto_is_answering():
         return True
     from moto.kinesis.models import kinesis_backends
 
@@ -135,7 +142,7 @@ def put_kinesis_record(
     outbox: Outbox, account_id: str, region: str, stream_arn: str, data: bytes, partition_key: str
 ) -> None:
     """Append a record; under mock_aws a missing stream raises DeliveryError."""
-    if moto_bridge.moto_is_answering():
+    if moto_is_answering():
         from moto.kinesis.models import kinesis_backends
 
         try:
@@ -153,7 +160,7 @@ def send_sqs_message(
     outbox: Outbox, account_id: str, region: str, queue_url: str, body: str
 ) -> None:
     """Send a message; under mock_aws a missing queue raises DeliveryError."""
-    if moto_bridge.moto_is_answering():
+    if moto_is_answering():
         from moto.sqs.models import sqs_backends
 
         name = queue_url.rstrip("/").rsplit("/", 1)[-1]

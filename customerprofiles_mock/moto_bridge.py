@@ -21,6 +21,7 @@ from urllib.parse import unquote
 
 from moto.core import DEFAULT_ACCOUNT_ID
 
+from . import effects
 from .exceptions import AccessDeniedException, InvalidClientTokenId, SignatureDoesNotMatch
 from .models.base import URL_BASES
 from .protocol import dispatch
@@ -93,6 +94,7 @@ def register() -> None:
     from .models import CustomerProfilesBackend, customerprofiles_backends
 
     CustomerProfilesBackend.dispatch = staticmethod(moto_dispatch)
+    effects.moto_is_answering = moto_is_answering
 
     if f"moto.{SERVICE}" not in sys.modules:
         module = types.ModuleType(f"moto.{SERVICE}")
@@ -156,17 +158,7 @@ def _follow_state_manager(module: types.ModuleType) -> None:
     manager = getattr(module, "state_manager", None)
     if manager is None or not hasattr(manager, "register_default_transition"):
         raise _fail("moto.moto_api.state_manager is not moto's state manager any more")
-    defaults: dict[str, dict[str, Any]] = {}
-    for model in timing.MODELS:
-        name = f"customerprofiles::{model}"
-        defaults[name] = {"progression": "time", "seconds": 1, "customerprofiles": "clock"}
-        manager.register_default_transition(name, defaults[name])
-
-    def transition_of(name: str) -> dict[str, Any] | None:
-        found: dict[str, Any] = manager.get_transition(name)
-        return None if found is defaults.get(name) else found
-
-    timing.transition_of = transition_of
+    timing.follow_state_manager(manager)
 
 
 def _forget_model_lists(parsing: types.ModuleType) -> None:

@@ -129,3 +129,25 @@ MODELS = sorted(
         if isinstance(schedule, Schedule) and schedule.model
     }
 )
+
+
+def follow_state_manager(manager: Any) -> None:
+    """Register every schedule with moto's state manager and follow what users set there.
+
+    Each model gets a default transition of its own; while that default is in force
+    the schedule runs on the mock's clock, and a transition set through
+    ``state_manager.set_transition`` or ``/moto-api/state-manager/set-transition``
+    takes over.
+    """
+    global transition_of
+    defaults: dict[str, dict[str, Any]] = {}
+    for model in MODELS:
+        name = f"customerprofiles::{model}"
+        defaults[name] = {"progression": "time", "seconds": 1, "customerprofiles": "clock"}
+        manager.register_default_transition(name, defaults[name])
+
+    def follow(name: str) -> dict[str, Any] | None:
+        found: dict[str, Any] = manager.get_transition(name)
+        return None if found is defaults.get(name) else found
+
+    transition_of = follow

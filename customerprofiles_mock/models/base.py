@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 
 URL_BASES = [r"https?://profile\.(.+)\.amazonaws\.com(\.cn)?"]
+#: The package holding ``data/`` (standard objects, templates), wherever the models live.
+DATA_PACKAGE = __name__.rsplit(".", 2)[0]
 #: scheme://host of the request being answered, for URLs an answer hands out (the
 #: upload URL); the dispatcher sets it per request.
 request_base: ContextVar[str] = ContextVar("request_base", default="https://profile.amazonaws.com")
@@ -61,21 +63,24 @@ class CoreBackend(BaseBackend):
         found.sweep()
         return found
 
-    #: What answers moto's dispatcher for this service's URLs; set by whoever serves
-    #: the models (the plugin's moto_bridge, or moto's own responses module).
+    #: What answers moto's dispatcher for this service's URLs when the plugin serves the
+    #: models (its moto_bridge sets it); left unset, moto reads the service's urls.py.
     dispatch: ClassVar[Callable[..., Any] | None] = None
 
-    # moto's dispatcher asks every backend for the URLs it serves.
     @property
     def url_bases(self) -> list[str]:  # type: ignore[override]
         return URL_BASES
 
     @property
     def url_paths(self) -> dict[str, Any]:  # type: ignore[override]
+        if type(self).dispatch is None:
+            return super().url_paths
         return {"/.*": type(self).dispatch}
 
     @property
     def urls(self) -> dict[str, Any]:  # type: ignore[override]
+        if type(self).dispatch is None:
+            return super().urls
         return {f"{base}/.*": type(self).dispatch for base in self.url_bases}
 
     def profile(self, domain: Domain, profile_id: str) -> Profile:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import json
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -23,6 +22,7 @@ from . import events, journal
 from .base import CoreBackend
 from .domains import Domain
 from .pagination import paginate
+from .store import new_id
 
 KIND = "event-streams"
 #: Change kind -> the export record's EventType [inference beyond CREATED].
@@ -71,7 +71,7 @@ def _record(domain: Domain, change: events.Change) -> dict[str, Any] | None:
         event_type, body = EVENT_TYPES[change.kind], profile.to_dict() if profile else {}
     return {
         "SchemaVersion": 0,
-        "EventId": uuid.uuid4().hex,
+        "EventId": new_id(),
         "EventTimestamp": now().strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
         "EventType": event_type,
         "DomainName": domain.name,

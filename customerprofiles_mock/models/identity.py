@@ -13,7 +13,6 @@ matches to S3 when ExportingConfig asks.
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -33,7 +32,7 @@ from .match_engine import (
 from .merge import merge_into, merged_fields
 from .pagination import paginate, paginate_sorted
 from .rule_index import RuleIndex
-from .store import Profile
+from .store import Profile, new_id
 
 STATE = "identity"
 DAYS = ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY")
@@ -297,7 +296,7 @@ def _run_jobs(domain: Domain) -> None:
         last = max(
             (j.scheduled or j.start for j in state.jobs.values()), default=domain.last_updated_at
         )
-        job_id = uuid.uuid4().hex
+        job_id = new_id()
         state.jobs[job_id] = Job(
             id=job_id,
             start=next_run(matching.get("JobSchedule"), last),

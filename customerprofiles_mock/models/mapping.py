@@ -22,6 +22,7 @@ from typing import Any
 from botocore.model import Shape
 
 from ..exceptions import BadRequestException
+from .base import DATA_PACKAGE
 from .shapes import key_value_shapes, members, service_model
 from .store import ADDRESS_FIELDS
 
@@ -62,7 +63,7 @@ def address_subfields() -> tuple[str, ...]:
 @functools.lru_cache(maxsize=1)
 def standard_objects() -> dict[str, dict[str, Any]]:
     """Standard objects other than the profile, keyed by their target prefix (``_order``)."""
-    path = resources.files("customerprofiles_mock") / "data" / "standard_objects.json"
+    path = resources.files(DATA_PACKAGE) / "data" / "standard_objects.json"
     return {spec["Name"]: spec for spec in json.loads(path.read_text())}
 
 

@@ -12,7 +12,6 @@ import copy
 import csv
 import io
 import json
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -36,7 +35,7 @@ from .segment_engine import (
 )
 from .segment_sql import ADDRESS_SUBFIELDS, compile_query
 from .segment_tables import SqlTables, check
-from .store import ADDRESS_FIELDS, Profile
+from .store import ADDRESS_FIELDS, Profile, new_id
 
 KIND = "segment-definitions"
 STATE = "segments"
@@ -462,7 +461,7 @@ class SegmentsMixin(CoreBackend):
                 matches_groups(domain, segment_query or {}, p, frozenset())
                 for p in domain.profiles.values()
             )
-        estimate = Estimate(uuid.uuid4().hex, now(), count)
+        estimate = Estimate(new_id(), now(), count)
         segment_state(domain).estimates[estimate.id] = estimate
         return {"DomainName": domain_name, "EstimateId": estimate.id, "StatusCode": 200}
 
@@ -501,7 +500,7 @@ class SegmentsMixin(CoreBackend):
             raise BadRequestException(
                 f"DestinationUri {destination_uri!r} must be an S3 URI: s3://bucket[/prefix]"
             )
-        snapshot_id = uuid.uuid4().hex
+        snapshot_id = new_id()
         failure = None
         if data_format == "ORC":
             failure = "ORC snapshots are not supported by customerprofiles_mock; use CSV or JSONL."

@@ -14,11 +14,12 @@ import heapq
 import itertools
 import json
 import re
-import uuid
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+
+from moto.moto_api._internal import mock_random
 
 from ..clock import now
 from . import events, journal
@@ -35,8 +36,8 @@ OBJECT_SOURCE = "_object:"
 
 
 def new_id() -> str:
-    """32 lower-case hex digits: the service's ``uuid`` shape."""
-    return uuid.uuid4().hex
+    """32 lower-case hex digits (the service's ``uuid`` shape), from moto's seedable random."""
+    return mock_random.uuid4().hex
 
 
 # --- value normalisation: equal for search means equal after this -------------------

@@ -11,10 +11,12 @@ import json
 from importlib import resources
 from typing import Any
 
+from .base import DATA_PACKAGE
+
 
 @functools.lru_cache(maxsize=1)
 def _templates() -> dict[str, dict[str, Any]]:
-    folder = resources.files("customerprofiles_mock") / "data" / "templates"
+    folder = resources.files(DATA_PACKAGE) / "data" / "templates"
     loaded = {}
     for entry in folder.iterdir():
         if entry.name.endswith(".json"):

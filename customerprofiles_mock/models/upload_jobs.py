@@ -17,7 +17,6 @@ import copy
 import csv
 import io
 import secrets
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -30,7 +29,7 @@ from .base import CoreBackend, request_base
 from .domains import Domain
 from .mapping import check_source, check_target, evaluate, fit, profile_path, write_path
 from .pagination import paginate
-from .store import API_SOURCE, EMAIL_FIELDS, PHONE_FIELDS
+from .store import API_SOURCE, EMAIL_FIELDS, PHONE_FIELDS, new_id
 
 #: Profile field a UniqueKey field targets -> the predefined key that finds such profiles.
 PREDEFINED_KEYS = {
@@ -191,7 +190,7 @@ class UploadJobsMixin(CoreBackend):
                 f"UniqueKey {unique_key!r} must name one of the Fields ({named})"
             )
         job = UploadJob(
-            id=uuid.uuid4().hex,
+            id=new_id(),
             display_name=display_name,
             fields=copy.deepcopy(fields),
             unique_key=unique_key,

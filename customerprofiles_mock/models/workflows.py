@@ -9,7 +9,6 @@ arrive (there is no Salesforce or ServiceNow here), so RecordsProcessed stays 0.
 from __future__ import annotations
 
 import copy
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
@@ -21,6 +20,7 @@ from .domains import Domain
 from .integrations import KIND as INTEGRATIONS
 from .integrations import Integration, IntegrationsMixin, flow_names
 from .pagination import paginate
+from .store import new_id
 
 STATE = "workflows"
 #: ConnectorType -> the SourceConnectorProperties member that must describe its source.
@@ -132,7 +132,7 @@ class WorkflowsMixin(IntegrationsMixin):
             if batch["StartTime"] >= batch["EndTime"]:
                 raise BadRequestException("Each batch's StartTime must be before its EndTime")
         stamp = now()
-        workflow_id = uuid.uuid4().hex
+        workflow_id = new_id()
         workflow = Workflow(
             id=workflow_id,
             flow_name=flow["FlowName"],
