@@ -49,7 +49,8 @@ class _State:
 
 #: URLs this package hands out for plain HTTP (upload jobs' GetUploadJobPath).
 _SERVED_URLS = re.compile(
-    r"https?://profile\.[^/]+\.amazonaws\.com(\.cn)?/_customerprofiles_mock/.*"
+    r"https?://profile\.[^/]+\.amazonaws\.com(\.cn)?"
+    r"/(_customerprofiles_mock|profile_[^/]+/uploads)/.*"
 )
 _LOOPBACK_URLS = re.compile(r"https?://(127\.|localhost|\[::1\])")
 

@@ -109,7 +109,6 @@ def register() -> None:
     dispatch.authorizer = _authorize
     from . import cloudformation  # noqa: F401  (defines the models moto's parser looks for)
 
-    _after_import("moto.moto_api", _follow_state_manager)
     _after_import("moto.cloudformation.parsing", _forget_model_lists)
     _after_import("moto.cloudformation.models", _roll_back_failed_stacks)
 
@@ -143,22 +142,6 @@ def _show_on_dashboard() -> None:
     entries = _model_data[SERVICE]
     for kind in KINDS:
         entries.setdefault(kind, _LiveModel(kind))
-
-
-def _follow_state_manager(module: types.ModuleType) -> None:
-    """Job-like statuses follow moto's state manager once a user sets a transition.
-
-    Each schedule of ``timing`` is registered as ``customerprofiles::<model>`` with a
-    default transition of its own; while that default is in force the schedule runs on
-    the mock's clock, and a transition set through ``state_manager.set_transition`` or
-    ``/moto-api/state-manager/set-transition`` takes over.
-    """
-    from . import timing
-
-    manager = getattr(module, "state_manager", None)
-    if manager is None or not hasattr(manager, "register_default_transition"):
-        raise _fail("moto.moto_api.state_manager is not moto's state manager any more")
-    timing.follow_state_manager(manager)
 
 
 def _forget_model_lists(parsing: types.ModuleType) -> None:

@@ -3,6 +3,9 @@
 An observer on the dispatcher validates each successful response against botocore's
 output shape (names, types, enums, bounds, required members). A violation fails the
 test that caused it, and the session reports how many responses were checked.
+
+With ``CUSTOMERPROFILES_NATIVE=1`` the suite runs inside a moto that has the exported
+service instead (``tests/native.py``): plugin-only tests are left out, with the reason.
 """
 
 from __future__ import annotations
@@ -14,9 +17,22 @@ from typing import Any
 
 import pytest
 
-from customerprofiles_mock.protocol import dispatch
-from customerprofiles_mock.protocol.model import OperationSpec
-from customerprofiles_mock.protocol.validator import compile_validator
+from tests import native
+
+if native.NATIVE:
+    # Inside moto the plugin must not be used, even from this checkout's source tree.
+    import sys
+
+    if sys.modules.get("customerprofiles_mock") is not None:
+        raise RuntimeError(
+            "the plugin is loaded; run the native suite with -p no:customerprofiles_mock"
+        )
+    sys.modules["customerprofiles_mock"] = None  # type: ignore[assignment]
+    from tests.native_conftest import *  # noqa: F403
+else:
+    from customerprofiles_mock.models.validation import compile_validator
+    from customerprofiles_mock.protocol import dispatch
+    from customerprofiles_mock.protocol.model import OperationSpec
 
 _validators: dict[str, Any] = {}
 checked: Counter[str] = Counter()
@@ -73,12 +89,18 @@ def _empty_required(error: str, spec: OperationSpec) -> bool:
 
 @pytest.fixture(autouse=True, scope="session")
 def conformance() -> Iterator[Counter[str]]:
+    if native.NATIVE:  # moto's serializer answers; the plugin's observer is not there
+        yield checked
+        return
     dispatch.observers.append(check_response)
     yield checked
     dispatch.observers.remove(check_response)
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if native.NATIVE:
+        native_summary(terminalreporter)  # noqa: F405
+        return
     if checked:
         terminalreporter.write_line(
             f"conformance: {sum(checked.values())} responses of {len(checked)} operations "
@@ -117,11 +139,32 @@ def cp(customerprofiles_client: Any) -> Any:
     return customerprofiles_client
 
 
+@pytest.fixture
+def jobs_finish_now() -> Iterator[None]:
+    """Every job-like status (back-fills, estimates, snapshots, recommenders, upload
+    jobs, identity jobs) is final as soon as it is read: the plugin's ``timing.SPEED = 0``,
+    or, inside moto, the "immediate" transition of moto's state manager."""
+    if native.NATIVE:
+        native.set_transitions({"progression": "immediate"})
+        yield
+        native.set_transitions(None)
+        return
+    from customerprofiles_mock import timing
+
+    saved, timing.SPEED = timing.SPEED, 0
+    yield
+    timing.SPEED = saved
+
+
+def _service_model() -> Any:
+    import botocore.session
+
+    return botocore.session.get_session().get_service_model("customer-profiles")
+
+
 def requires_operations(*names: str) -> pytest.MarkDecorator:
     """Skip where the installed botocore does not model these operations yet."""
-    from customerprofiles_mock.protocol.model import operations
-
-    missing = [n for n in names if n not in operations()]
+    missing = [n for n in names if n not in _service_model().operation_names]
     import botocore
 
     return pytest.mark.skipif(
@@ -132,9 +175,7 @@ def requires_operations(*names: str) -> pytest.MarkDecorator:
 
 def requires_enum(shape: str, value: str) -> pytest.MarkDecorator:
     """Skip where the installed botocore's model lacks this enum value (older releases)."""
-    from customerprofiles_mock.protocol.model import service_model
-
-    found = service_model().shape_for(shape).metadata.get("enum") or []
+    found = _service_model().shape_for(shape).metadata.get("enum") or []
     import botocore
 
     return pytest.mark.skipif(

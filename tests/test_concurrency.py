@@ -11,14 +11,14 @@ from typing import Any
 
 import boto3
 
-import customerprofiles_mock
-
 from .test_calculated_attributes import define, order_type
 
 STREAM = "arn:aws:kinesis:us-east-1:123456789012:stream/export"
 
 
 def test_writers_and_derived_state_readers_side_by_side(cp: Any) -> None:
+    import customerprofiles_mock
+
     order_type(cp)
     define(cp, "spend", "SUM")
     cp.create_segment_definition(

@@ -11,8 +11,6 @@ import pytest
 from freezegun import freeze_time
 from moto import mock_aws
 
-import customerprofiles_mock
-
 from .conftest import error_code, requires_enum
 from .test_calculated_attributes import order, order_type
 
@@ -121,6 +119,8 @@ def test_stream_uri_must_be_a_kinesis_stream_here(cp: Any, uri: str) -> None:
 
 
 def test_without_mock_aws_records_are_in_the_outbox(cp: Any) -> None:
+    import customerprofiles_mock
+
     cp.create_event_stream(DomainName="d", EventStreamName="exp", Uri=STREAM)
     pid = cp.create_profile(DomainName="d", FirstName="Ana")["ProfileId"]
     [record] = customerprofiles_mock.outbox().kinesis[STREAM]
@@ -151,6 +151,8 @@ def trigger(cp: Any, name: str, conditions: list[dict[str, Any]], **extra: Any) 
 
 
 def fired(name: str | None = None) -> list[str]:
+    import customerprofiles_mock
+
     return [
         f["ProfileObjectUniqueKey"]
         for f in customerprofiles_mock.outbox().event_triggers
@@ -159,6 +161,8 @@ def fired(name: str | None = None) -> list[str]:
 
 
 def test_trigger_conditions_dimensions_and_attributes(cp: Any) -> None:
+    import customerprofiles_mock
+
     order_type(cp)
     big = {
         "EventTriggerDimensions": [{"ObjectAttributes": [attribute("GREATER_THAN", "100")]}],

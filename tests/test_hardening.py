@@ -10,8 +10,6 @@ import boto3
 import pytest
 from freezegun import freeze_time
 
-from customerprofiles_mock import mock_customerprofiles
-
 from .conftest import error_code
 
 
@@ -464,6 +462,8 @@ def test_a_next_token_only_pages_the_query_it_came_from(cp: Any) -> None:
 def test_a_client_made_with_no_credentials_before_the_mock_is_served(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Any
 ) -> None:
+    from customerprofiles_mock import mock_customerprofiles
+
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))

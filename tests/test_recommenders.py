@@ -10,8 +10,6 @@ from typing import Any
 import pytest
 from freezegun import freeze_time
 
-from customerprofiles_mock import timing
-
 from .conftest import error_code, requires_operations
 
 #: Recommender shapes changed along with SearchRecommendations (botocore 1.43.100).
@@ -86,10 +84,8 @@ def profile(cp: Any, email: str) -> str:
 
 
 @pytest.fixture
-def instant() -> Any:
-    saved, timing.SPEED = timing.SPEED, 0
-    yield
-    timing.SPEED = saved
+def instant(jobs_finish_now: None) -> None:
+    """Recommenders finish training as soon as they are read."""
 
 
 def make(cp: Any, name: str, recipe: str, **extra: Any) -> None:

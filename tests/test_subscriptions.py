@@ -10,8 +10,6 @@ import boto3
 from freezegun import freeze_time
 from moto import mock_aws
 
-import customerprofiles_mock
-
 from .conftest import error_code, requires_operations
 from .test_segments import one, rule
 
@@ -180,6 +178,8 @@ def test_membership_stream_to_moto_kinesis() -> None:
 
 
 def test_stream_without_mock_aws_goes_to_the_outbox(cp: Any) -> None:
+    import customerprofiles_mock
+
     lisbon(cp)
     cp.put_segment_subscription(DomainName="d", SegmentDefinitionName="lisbon")
     assert error_code(cp.get_stream_for_segments, DomainName="d")[0] == "ResourceNotFoundException"

@@ -9,7 +9,9 @@ from __future__ import annotations
 import threading
 
 from moto.core.base_backend import BackendDict
+from moto.moto_api import state_manager
 
+from .. import timing
 from .base import CoreBackend
 from .calculated_attributes import CalculatedAttributesMixin
 from .detect import DetectMixin
@@ -63,6 +65,9 @@ class CustomerProfilesBackend(
 ):
     """All Customer Profiles state of one account in one region."""
 
+
+# Job-like statuses follow moto's state manager once a user sets a transition.
+timing.follow_state_manager(state_manager)
 
 customerprofiles_backends: BackendDict[CustomerProfilesBackend] = BackendDict(
     CustomerProfilesBackend, "customer-profiles"

@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import functools
+import gzip
+import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
+from importlib import resources
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from moto.core.base_backend import BaseBackend
 
+from .. import timing
 from ..effects import Outbox
 from ..exceptions import ResourceNotFoundException
+from . import journal
 
 if TYPE_CHECKING:
     from .domains import Domain
@@ -21,6 +27,23 @@ if TYPE_CHECKING:
 URL_BASES = [r"https?://profile\.(.+)\.amazonaws\.com(\.cn)?"]
 #: The package holding ``data/`` (standard objects, templates), wherever the models live.
 DATA_PACKAGE = __name__.rsplit(".", 2)[0]
+
+
+def load_data(folder: str) -> dict[str, Any]:
+    """Every JSON file of ``data/<folder>`` (or ``data`` itself), keyed by file stem.
+
+    moto's wheels gzip their JSON data files (``name.json.gz``); both forms are read.
+    """
+    found: dict[str, Any] = {}
+    root = resources.files(DATA_PACKAGE) / "data"
+    for entry in (root / folder if folder else root).iterdir():
+        if entry.name.endswith(".json.gz"):
+            found[entry.name[: -len(".json.gz")]] = json.loads(gzip.decompress(entry.read_bytes()))
+        elif entry.name.endswith(".json"):
+            found[entry.name[: -len(".json")]] = json.loads(entry.read_text())
+    return found
+
+
 #: scheme://host of the request being answered, for URLs an answer hands out (the
 #: upload URL); the dispatcher sets it per request.
 request_base: ContextVar[str] = ContextVar("request_base", default="https://profile.amazonaws.com")
@@ -44,6 +67,18 @@ class CoreBackend(BaseBackend):
         """Run by the dispatcher, under the lock, before every operation."""
         for hook in BEFORE_CALL:
             hook(self)
+
+    @contextmanager
+    def serving(self) -> Iterator[None]:
+        """Hold while one call runs: calls are atomic to each other (one at a time per
+        account and region), and a call that raises, modeled error or not, is taken back
+        whole. Whatever serves the models wraps each operation, and its serialization
+        where it can, in this."""
+        with self.lock:
+            timing.calls += 1
+            self.before_call()
+            with journal.transaction():
+                yield
 
     def arn(self, resource: str) -> str:
         """ARN in the ``profile`` namespace, as the Service Authorization Reference gives it."""

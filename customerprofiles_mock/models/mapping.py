@@ -16,13 +16,12 @@ import functools
 import json
 import re
 from collections.abc import Callable
-from importlib import resources
 from typing import Any
 
 from botocore.model import Shape
 
 from ..exceptions import BadRequestException
-from .base import DATA_PACKAGE
+from .base import load_data
 from .shapes import key_value_shapes, members, service_model
 from .store import ADDRESS_FIELDS
 
@@ -61,10 +60,9 @@ def address_subfields() -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1)
-def standard_objects() -> dict[str, dict[str, Any]]:
+def standard_objects() -> dict[str, dict[str, Any]]:  # type: ignore[misc]  # moto: disallow_any_decorated
     """Standard objects other than the profile, keyed by their target prefix (``_order``)."""
-    path = resources.files(DATA_PACKAGE) / "data" / "standard_objects.json"
-    return {spec["Name"]: spec for spec in json.loads(path.read_text())}
+    return {spec["Name"]: spec for spec in load_data("")["standard_objects"]}
 
 
 def check_source(field_name: str, source: str) -> None:
@@ -166,7 +164,7 @@ def evaluate(source: str, document: dict[str, Any]) -> str | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def _compiled(source: str) -> Callable[[dict[str, Any]], str | None]:
+def _compiled(source: str) -> Callable[[dict[str, Any]], str | None]:  # type: ignore[misc]  # moto: disallow_any_decorated
     """A Source turned into a function once: ingestion, triggers and segments reuse it."""
     if _ACCESSOR.match(source):
         path = source.split(".")[1:]

@@ -24,8 +24,10 @@ def _kwarg_names() -> dict[str, str]:
 
 
 def fields_from_kwargs(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Profile fields from the call's keywords; ``None`` is an omitted member (moto's
+    service layer passes every member, the plugin only those sent)."""
     names = _kwarg_names()
-    return {names[k]: copy.deepcopy(v) for k, v in kwargs.items() if k in names}
+    return {names[k]: copy.deepcopy(v) for k, v in kwargs.items() if k in names and v is not None}
 
 
 def merge_update(current: dict[str, Any], update: dict[str, Any]) -> dict[str, Any]:

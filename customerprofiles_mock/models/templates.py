@@ -7,22 +7,14 @@ Administrator Guide; where a page is silent the choice is noted in docs/behaviou
 from __future__ import annotations
 
 import functools
-import json
-from importlib import resources
 from typing import Any
 
-from .base import DATA_PACKAGE
+from .base import load_data
 
 
 @functools.lru_cache(maxsize=1)
-def _templates() -> dict[str, dict[str, Any]]:
-    folder = resources.files(DATA_PACKAGE) / "data" / "templates"
-    loaded = {}
-    for entry in folder.iterdir():
-        if entry.name.endswith(".json"):
-            data = json.loads(entry.read_text())
-            loaded[data["TemplateId"]] = data
-    return loaded
+def _templates() -> dict[str, dict[str, Any]]:  # type: ignore[misc]  # moto: disallow_any_decorated
+    return {data["TemplateId"]: data for data in load_data("templates").values()}
 
 
 def template(template_id: str) -> dict[str, Any] | None:

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import copy
 import csv
+import hashlib
 import io
+import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import parse_qs, unquote
 
 from .. import timing
 from ..clock import now
@@ -39,7 +42,11 @@ PREDEFINED_KEYS = {
 }
 
 STATE = "upload-jobs"
-UPLOAD_PREFIX = "/_customerprofiles_mock/upload/"
+#: GetUploadJobPath's URLs: ``<host that answered>/profile_<region>/uploads/<account>/
+#: <domain>/<job>?token=...&expires=...``. moto's server routes a ``/<service>_<region>/``
+#: path to that service even unsigned, so moto serves the URL as the plugin does.
+UPLOAD_PREFIX = "/profile_"
+_UPLOAD_PATH = re.compile(r"^/profile_([^/]+)/uploads/([^/]+)/([^/]+)/([^/]+)$")
 DEFAULT_DATA_EXPIRY = 14
 URL_VALIDITY = timedelta(hours=1)
 
@@ -207,7 +214,7 @@ class UploadJobsMixin(CoreBackend):
         domain = self.domain(domain_name)
         job = self._job(domain, job_id)
         base = request_base.get()
-        path = f"{UPLOAD_PREFIX}{self.account_id}/{self.region_name}/{domain_name}/{job.id}"
+        path = f"{UPLOAD_PREFIX}{self.region_name}/uploads/{self.account_id}/{domain_name}/{job.id}"
         valid_until = now() + URL_VALIDITY
         return {
             "Url": f"{base}{path}?token={job.token}&expires={int(valid_until.timestamp())}",
@@ -217,7 +224,8 @@ class UploadJobsMixin(CoreBackend):
 
     def receive_upload(
         self, domain_name: str, job_id: str, token: str, body: bytes, expires: float | None = None
-    ) -> None:
+    ) -> str:
+        """Keep a file PUT to the upload URL; returns its ETag."""
         domain = self.domain(domain_name)
         job = self._job(domain, job_id)
         if token != job.token:
@@ -228,6 +236,7 @@ class UploadJobsMixin(CoreBackend):
         if job.started_at is not None:
             raise BadRequestException(f"Upload job {job_id} has already started")
         job.file = body
+        return '"' + hashlib.md5(body, usedforsecurity=False).hexdigest() + '"'
 
     def start_upload_job(self, domain_name: str, job_id: str) -> dict[str, Any]:
         domain = self.domain(domain_name)
@@ -267,3 +276,18 @@ class UploadJobsMixin(CoreBackend):
             jobs, lambda j: (j.created_at.timestamp(), j.id), next_token, max_results
         )
         return {"Items": [j.describe(full=False) for j in page], "NextToken": token}
+
+
+def upload_target(path: str, query: str) -> tuple[str, str, str, str, str, float | None] | None:
+    """(account, region, domain, job, token, expires) of an upload URL, None if not one."""
+    found = _UPLOAD_PATH.match(path)
+    if found is None:
+        return None
+    region, account_id, domain_name, job_id = found.groups()
+    values = parse_qs(query)
+    try:
+        expires: float | None = float((values.get("expires") or [""])[0])
+    except ValueError:
+        expires = None
+    token = (values.get("token") or [""])[0]
+    return account_id, region, unquote(domain_name), job_id, token, expires

@@ -16,20 +16,19 @@ from urllib.parse import parse_qsl, unquote
 
 from botocore.model import Shape
 
-from .. import timing
 from ..exceptions import (
     BadRequestException,
     CustomerProfilesError,
     InternalServerException,
     ResourceNotFoundException,
 )
-from ..models import backend_for, journal
+from ..models import backend_for
+from ..models.validation import summarize
 from .admin import CLOCK_PATH  # noqa: F401  (registers the clock route)
 from .context import Response, error_response, headers_for, raw_routes, request_base
 from .model import OperationSpec, operations
 from .router import route
 from .uploads import UPLOAD_PREFIX  # noqa: F401  (registers the upload route)
-from .validator import summarize
 
 #: Called with (spec, request params, wire output) after every successful call.
 Observer = Callable[[OperationSpec, dict[str, Any], dict[str, Any]], None]
@@ -189,15 +188,10 @@ def _run(spec: OperationSpec, params: dict[str, Any], backend: Any) -> tuple[Any
     operation = getattr(backend, spec.py_name, None)
     if operation is None:
         raise BadRequestException(f"{spec.name} is not implemented yet by customerprofiles_mock")
-    # One call at a time per account and region: every call is atomic, and the
-    # serializer reads live records, so it runs under the same lock.
-    with backend.lock:
-        timing.calls += 1
-        backend.before_call()
-        # A call that raises, modeled error or not, is taken back whole.
-        with journal.transaction():
-            result = operation(**{spec.kwargs[name]: value for name, value in params.items()})
-            out = spec.serializer()(result if result is not None else {})
+    # The serializer reads live records, so it runs inside the call too.
+    with backend.serving():
+        result = operation(**{spec.kwargs[name]: value for name, value in params.items()})
+        out = spec.serializer()(result if result is not None else {})
     return result, out
 
 

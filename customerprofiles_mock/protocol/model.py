@@ -64,7 +64,7 @@ class OperationSpec:
 
     def validator(self) -> Callable[[Any], list[str]]:
         if self._validator is None:
-            from .validator import compile_validator
+            from ..models.validation import compile_validator
 
             shape = self.input_shape
             self._validator = compile_validator(shape) if shape else (lambda _v: [])

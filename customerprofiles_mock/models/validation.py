@@ -2,8 +2,10 @@
 
 botocore checks only required members, types and minimums on the client, so the
 server side must enforce max lengths, patterns, enums and ranges itself. The same
-compiled check serves requests (input shapes) and the conformance check of responses
-(output shapes): both are JSON on the wire, timestamps included (epoch numbers).
+compiled check serves requests (input shapes), whichever layer parsed them (the
+plugin's dispatcher or moto's service layer, see :func:`check_input`), and the
+conformance check of responses (output shapes). Timestamps come as epoch numbers from
+the wire, or as datetimes from moto's parser.
 """
 
 from __future__ import annotations
@@ -11,12 +13,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from botocore.model import Shape
 
-from .model import enum_of, item_shape, key_value_shapes
-from .model import members as members_of
+from ..exceptions import BadRequestException
+from .shapes import enum_of, item_shape, key_value_shapes, service_model
+from .shapes import members as members_of
 
 Check = Callable[[Any, str, list[str]], None]
 #: Maps botocore sends even when empty, which the mock reads as "none given" (reference
@@ -179,7 +183,13 @@ class _Compiler:
     _float = _double
 
     def _timestamp(self, shape: Shape) -> Check:
-        return self._number(shape, (int, float), "a timestamp in epoch seconds")
+        epoch = self._number(shape, (int, float), "a timestamp in epoch seconds")
+
+        def check(value: Any, path: str, errors: list[str]) -> None:
+            if not isinstance(value, datetime):
+                epoch(value, path, errors)
+
+        return check
 
     @staticmethod
     def _boolean(shape: Shape) -> Check:
@@ -215,3 +225,19 @@ def summarize(errors: list[str]) -> str:
     count = len(errors)
     noun = "error" if count == 1 else "errors"
     return f"{count} validation {noun} detected: " + "; ".join(errors)
+
+
+_input_validators: dict[str, Callable[[Any], list[str]]] = {}
+
+
+def check_input(operation: str, params: dict[str, Any]) -> None:
+    """Refuse input that breaks the operation's input shape, as AWS does, with
+    BadRequestException (this service models no ValidationException)."""
+    validate = _input_validators.get(operation)
+    if validate is None:
+        shape = service_model().operation_model(operation).input_shape
+        validate = compile_validator(shape) if shape is not None else (lambda _v: [])
+        _input_validators[operation] = validate
+    errors = validate(params)
+    if errors:
+        raise BadRequestException(summarize(errors))
