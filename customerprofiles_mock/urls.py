@@ -81,7 +81,7 @@ url_paths = {
     "{0}/domains/(?P<DomainName>[^/]+)/workflows/integrations$": CustomerProfilesResponse.dispatch,
     "{0}/integrations$": CustomerProfilesResponse.dispatch,
     "{0}/recommender-recipes$": CustomerProfilesResponse.dispatch,
-    "{0}/tags/(?P<resourceArn>[^/]+)$": CustomerProfilesResponse.dispatch,
+    "{0}/tags/(?P<resourceArn>.+)$": CustomerProfilesResponse.dispatch,
     "{0}/templates$": CustomerProfilesResponse.dispatch,
     "{0}/templates/(?P<TemplateId>[^/]+)$": CustomerProfilesResponse.dispatch,
     # GetUploadJobPath's URL (not an operation): the file a started upload job ingests.

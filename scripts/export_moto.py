@@ -144,13 +144,19 @@ def _register(tree: Path) -> None:
     manifest.write_text(text)
 
 
-def _run(tree: Path, *args: str) -> None:
+def _run(tree: Path, *args: str, fatal: bool = True) -> None:
     done = subprocess.run([sys.executable, "-m", *args], cwd=tree)
-    if done.returncode:
+    if done.returncode and fatal:
         raise ExportError(f"{' '.join(args)} failed in {tree}")
+    if done.returncode:
+        print(
+            f"export_moto: {' '.join(args)} reported findings (moto pins its ruff in "
+            "requirements-dev.txt; --check runs the strict pass)",
+            file=sys.stderr,
+        )
 
 
-def export(tree: Path, check: bool = False) -> Path:
+def export(tree: Path, check: bool = False, lint: bool = True) -> Path:
     if not (tree / "moto" / "backend_index.py").exists() or not (tree / "setup.cfg").exists():
         raise ExportError(f"{tree} is not an unpacked moto source tree")
     target = tree / "moto" / SERVICE
@@ -158,8 +164,10 @@ def export(tree: Path, check: bool = False) -> Path:
     _check_imports(target)
     _register(tree)
     folder = f"moto/{SERVICE}"
+    if not lint:
+        return target
     # moto's own settings (its pyproject.toml): 88 columns, its rule selection, isort.
-    _run(tree, "ruff", "check", "--fix", "--quiet", folder)
+    _run(tree, "ruff", "check", "--fix", "--quiet", folder, fatal=False)
     _run(tree, "ruff", "format", "--quiet", folder)
     if check:
         _run(tree, "ruff", "check", folder)

@@ -45,6 +45,7 @@ from moto.core.responses import ActionContext, ActionResult, BaseResponse, Empty
 
 from .models import CustomerProfilesBackend, backend_for
 from .models.base import request_base
+from .models.pagination import unwrap_token, wrap_token
 from .models.shapes import service_model
 from .models.upload_jobs import upload_target
 from .models.validation import check_input
@@ -142,14 +143,17 @@ class CustomerProfilesResponse(BaseResponse):
         return 200, {"ETag": etag}, ""
 
     def validate(self) -> None:
-        """Lengths, patterns, enums and ranges of every input member, as AWS checks them."""
+        """Lengths, patterns, enums and ranges of every input member, as AWS checks them;
+        a NextToken must come from the same query."""
         check_input(self._get_action(), dict(self.params))
+        self.token_binding = unwrap_token(self._get_action(), self.params)
 
     def _result(self, result: Any, status_member: str | None = None) -> ActionResult:
         if result is None:
             return EmptyResult()
         shape = service_model().operation_model(self._get_action()).output_shape
         result = without_empty(result, shape)
+        wrap_token(getattr(self, "token_binding", None), result)
         if status_member is not None:
             return StatusCodeResult(result, status_member)
         return ActionResult(result)
@@ -188,8 +192,14 @@ def render_responses() -> str:
 
 
 def _path_regex(uri: str) -> str:
+    """An ARN label may hold slashes once a server decodes it (``/tags/{resourceArn}``)."""
     path = uri.split("?", 1)[0].rstrip("/")
-    return "{0}" + _LABEL.sub(lambda m: f"(?P<{m.group(1)}>[^/]+)", path) + "$"
+
+    def label(found: re.Match[str]) -> str:
+        name = found.group(1)
+        return f"(?P<{name}>{'.+' if name.lower().endswith('arn') else '[^/]+'})"
+
+    return "{0}" + _LABEL.sub(label, path) + "$"
 
 
 def render_urls() -> str:

@@ -28,6 +28,7 @@ MODULE_REASONS = {
     "test_fuzz.py": "drives the plugin's dispatcher from botocore's model",
     "test_layering.py": "checks the plugin's import layering",
     "test_server.py": "drives the plugin's own local endpoint",
+    "test_service_layer.py": "checks the generator and the export (CI runs the layer in moto)",
     "test_smoke_conformance.py": "checks the plugin's serializer against botocore shapes",
 }
 

@@ -27,7 +27,7 @@ def number(value: str | None) -> float | None:
         parsed = float(value.strip())
     except (ValueError, AttributeError):
         return None
-    return parsed if parsed == parsed and parsed not in (float("inf"), float("-inf")) else None
+    return parsed if math.isfinite(parsed) else None
 
 
 def to_date(value: str | None) -> date | None:

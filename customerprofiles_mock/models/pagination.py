@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import binascii
 import bisect
+import hashlib
 import heapq
 import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from ..exceptions import BadRequestException
+from .shapes import members, service_model
 
 T = TypeVar("T")
 DEFAULT_PAGE_SIZE = 100
@@ -93,3 +95,47 @@ def paginate_smallest(
     chosen = heapq.nsmallest(size + 1, candidates, key=key)
     page = chosen[:size]
     return page, (encode_token(key(page[-1])) if len(chosen) > size else None)
+
+
+# --- tokens bound to their query ------------------------------------------------------
+# A NextToken handed out for one query is refused by another (other filters, another
+# domain): whoever serves the models unwraps the caller's token before the call and
+# wraps the answer's after it, so the backend only sees its own inner tokens.
+
+_PAGING = ("NextToken", "MaxResults")
+_paged: dict[str, bool] = {}
+
+
+def _fingerprint(operation: str, params: dict[str, Any]) -> str:
+    """What a NextToken is bound to: the operation and every input but the paging ones."""
+    basis = {k: v for k, v in params.items() if k not in _PAGING and v is not None}
+    raw = json.dumps([operation, basis], sort_keys=True, default=str).encode()
+    return hashlib.blake2b(raw, digest_size=8).hexdigest()
+
+
+def unwrap_token(operation: str, params: dict[str, Any]) -> str | None:
+    """Check the caller's NextToken belongs to this query and unwrap it in ``params``;
+    returns what :func:`wrap_token` binds the answer's token to (None when unpaged)."""
+    paged = _paged.get(operation)
+    if paged is None:
+        shape = service_model().operation_model(operation).input_shape
+        paged = _paged[operation] = shape is not None and "NextToken" in members(shape)
+    if not paged:
+        return None
+    fingerprint = _fingerprint(operation, params)
+    token = params.get("NextToken")
+    if token:
+        bound, _, inner = str(token).partition(".")
+        if bound != fingerprint or not inner:
+            raise BadRequestException(
+                "The NextToken does not belong to this request: it was issued for "
+                "another query, or it is invalid or has expired."
+            )
+        params["NextToken"] = inner
+    return fingerprint
+
+
+def wrap_token(fingerprint: str | None, answer: Any) -> None:
+    """Bind the answer's NextToken (if any) to the query it pages."""
+    if fingerprint is not None and isinstance(answer, dict) and answer.get("NextToken"):
+        answer["NextToken"] = f"{fingerprint}.{answer['NextToken']}"

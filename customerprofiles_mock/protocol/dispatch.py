@@ -7,7 +7,6 @@ drift apart.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Callable, Mapping
@@ -23,6 +22,7 @@ from ..exceptions import (
     ResourceNotFoundException,
 )
 from ..models import backend_for
+from ..models.pagination import unwrap_token, wrap_token
 from ..models.validation import summarize
 from .admin import CLOCK_PATH  # noqa: F401  (registers the clock route)
 from .context import Response, error_response, headers_for, raw_routes, request_base
@@ -143,33 +143,6 @@ def parse_params(
     return params
 
 
-_PAGING = ("NextToken", "MaxResults")
-
-
-def _fingerprint(spec: OperationSpec, params: dict[str, Any]) -> str:
-    """What a NextToken is bound to: the operation and every input but the paging ones."""
-    basis = {k: v for k, v in params.items() if k not in _PAGING}
-    raw = json.dumps([spec.name, basis], sort_keys=True, default=str).encode()
-    return hashlib.blake2b(raw, digest_size=8).hexdigest()
-
-
-def _unwrap_token(spec: OperationSpec, params: dict[str, Any]) -> str | None:
-    """Check the caller's NextToken belongs to this query; hand the backend its inner part."""
-    if "NextToken" not in spec.kwargs:
-        return None
-    fingerprint = _fingerprint(spec, params)
-    token = params.get("NextToken")
-    if token:
-        bound, _, inner = token.partition(".")
-        if bound != fingerprint or not inner:
-            raise BadRequestException(
-                "The NextToken does not belong to this request: it was issued for "
-                "another query, or it is invalid or has expired."
-            )
-        params["NextToken"] = inner
-    return fingerprint
-
-
 def _resolve(method: str, path: str, spec: OperationSpec | None) -> tuple[OperationSpec, dict]:
     if spec is not None:
         labels = spec.match_path(path.strip("/").split("/"))
@@ -240,10 +213,9 @@ def handle(
         access_key, region = _scope(headers)
         region = region or _region_from_host(url) or DEFAULT_REGION
         backend = backend_for(_account(headers, access_key), region)
-        fingerprint = _unwrap_token(spec, params)
+        fingerprint = unwrap_token(spec.name, params)
         result, out = _run(spec, params, backend)
-        if fingerprint is not None and out.get("NextToken"):
-            out["NextToken"] = f"{fingerprint}.{out['NextToken']}"
+        wrap_token(fingerprint, out)
         status = spec.success_code
         if spec.status_member and isinstance(result, dict):
             status = int(result.get(spec.status_member) or status)
