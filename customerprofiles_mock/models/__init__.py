@@ -63,7 +63,31 @@ class CustomerProfilesBackend(
     RecommenderFiltersAndSchemasMixin,
     CoreBackend,
 ):
-    """All Customer Profiles state of one account in one region."""
+    """All Customer Profiles state of one account in one region.
+
+    Every operation of the model is stateful. Notes on behaviour, read by moto's
+    coverage page:
+
+    - Objects are mapped into profiles through their object type's ``Fields`` and
+      ``Keys``: a PROFILE key finds the profile to update, ``UNIQUE`` identifies the
+      object, ``NEW_ONLY`` keys only index new profiles, ``LOOKUP_ONLY`` keys are not
+      stored. SearchProfiles finds profiles by any key, predefined (``_email``,
+      ``_phone``, ``_account``, ``_profileId``, ...) or defined by an object type.
+    - MergeProfiles moves keys, objects and (per ``FieldSourceProfileIds``) field values
+      into the main profile; calculated attributes are computed from the objects,
+      segments are evaluated against profiles (CLASSIC groups and SQL), and identity
+      resolution (ML and rule-based) groups profiles by their keys.
+    - Inputs are validated against the model's constraints (lengths, patterns, enums,
+      ranges); every failed call changes nothing, and calls are atomic to each other.
+    - Jobs move through their statuses on the clock (freezegun moves it) or, once a
+      transition is set, through moto's state manager: ``customerprofiles::recommender``,
+      ``identity-resolution-job``, ``calculated-attribute``, ``segment-estimate``,
+      ``segment-snapshot``, ``segment-subscription``, ``upload-job``,
+      ``recommender-filter``, ``rule-based-matching`` and ``data-store``.
+    - Snapshots are written to moto's S3, event streams to moto's Kinesis, failed
+      integration files to moto's SQS dead-letter queue. GetUploadJobPath hands out a URL
+      that accepts a PUT of the file (under ``mock_aws`` and from moto_server).
+    """
 
 
 # Job-like statuses follow moto's state manager once a user sets a transition.
