@@ -275,6 +275,8 @@ class IngestionMixin(ObjectTypesMixin):
             expires_at=expiry_after(object_type.expiration_days or domain.default_expiration_days),
             seq=store.next_object_seq(),
             parsed=plan.document,
+            # the replaced object's expiry entry serves this one (no entry per write)
+            scheduled=plan.previous.scheduled if plan.previous else None,
         )
         if profile is not None:
             store.set_fields(profile, self._new_fields(domain, plan, profile), announce=not created)

@@ -145,6 +145,9 @@ class ProfileObject:
     parsed: dict[str, Any] | None = field(default=None, repr=False, compare=False)
     #: keys this object put on its profile that identify the object, not the profile
     owned_keys: tuple[tuple[str, str], ...] = ()
+    #: when its entry in the expiry heap falls due (a replaced object's entry serves its
+    #: replacement, which re-schedules itself when that entry comes up)
+    scheduled: datetime | None = field(default=None, repr=False, compare=False)
 
     @property
     def source(self) -> str:
@@ -158,7 +161,7 @@ class ProfileObject:
         return parsed if parsed is not None else json.loads(self.body)
 
 
-@dataclass
+@dataclass(slots=True)  # one per profile: no per-instance dict
 class Profile:
     profile_id: str
     seq: int  # creation order: the stable order of listings and searches
@@ -175,6 +178,9 @@ class Profile:
     expires_at: datetime | None = None
     #: object type whose ingestion created this profile (an inferred profile)
     inferred_by: str | None = None
+    #: when the profile's one entry in the expiry heap falls due; a write that pushes
+    #: ``expires_at`` later moves nothing: the entry re-schedules itself when it comes up
+    scheduled: datetime | None = field(default=None, repr=False, compare=False)
 
     @property
     def object_count(self) -> int:
@@ -391,14 +397,9 @@ class ProfileStore:
         live = []
         for entry in self._expiry:
             when, _, kind, ident = entry
-            if kind == "profile":
-                profile = self.profiles.get(ident)
-                if profile is not None and profile.expires_at == when:
-                    live.append(entry)
-            else:
-                obj = self.objects_by_key.get(ident)
-                if obj is not None and obj.expires_at == when:
-                    live.append(entry)
+            item = (self.profiles if kind == "profile" else self.objects_by_key).get(ident)
+            if item is not None and item.scheduled == when:
+                live.append(entry)
         heapq.heapify(live)
         self._expiry[:] = live
 
@@ -519,8 +520,22 @@ class ProfileStore:
     def set_expiry(self, profile: Profile, expires_at: datetime | None) -> None:
         self.touch(profile)
         profile.expires_at = expires_at
-        if expires_at is not None:
-            self._schedule((expires_at, next(self._tiebreak), "profile", profile.profile_id))
+        if expires_at is not None and (profile.scheduled is None or expires_at < profile.scheduled):
+            self._schedule_profile(profile, expires_at)
+
+    def _schedule_profile(self, profile: Profile, when: datetime) -> None:
+        self._set_scheduled(profile, when)
+        self._schedule((when, next(self._tiebreak), "profile", profile.profile_id))
+
+    def _schedule_object(self, obj: ProfileObject, when: datetime) -> None:
+        self._set_scheduled(obj, when)
+        self._schedule((when, next(self._tiebreak), "object", obj.unique_key))
+
+    @staticmethod
+    def _set_scheduled(item: Profile | ProfileObject, when: datetime | None) -> None:
+        old = item.scheduled
+        item.scheduled = when
+        journal.record(functools.partial(setattr, item, "scheduled", old))
 
     def remove_profile(self, profile_id: str, reason: str = "DELETED") -> Profile | None:
         """Drop a profile with its keys and objects (history stays)."""
@@ -661,8 +676,8 @@ class ProfileStore:
             metered = self._meter(profile)
             self._holds(profile, obj.object_type, obj)
             self._add("metering", self._meter(profile) - metered)
-        if obj.expires_at is not None:
-            self._schedule((obj.expires_at, next(self._tiebreak), "object", obj.unique_key))
+        if obj.expires_at is not None and (obj.scheduled is None or obj.expires_at < obj.scheduled):
+            self._schedule_object(obj, obj.expires_at)
         self.on_change(Change(events.OBJECT_ADDED, obj.profile_id, obj))
 
     def move_object(self, obj: ProfileObject, profile: Profile) -> None:
@@ -746,12 +761,24 @@ class ProfileStore:
             when, _, kind, ident = entry
             if kind == "profile":
                 profile = self.profiles.get(ident)
-                if profile is not None and profile.expires_at == when:
+                if profile is None or profile.scheduled != when:
+                    continue  # a superseded entry
+                if profile.expires_at is not None and profile.expires_at > stamp:
+                    self._schedule_profile(profile, profile.expires_at)  # written since
+                elif profile.expires_at is None:
+                    self._set_scheduled(profile, None)
+                else:
                     on_profile_expired(profile)
                     self.remove_profile(ident, "EXPIRED")
             else:
                 obj = self.objects_by_key.get(ident)
-                if obj is not None and obj.expires_at == when:
+                if obj is None or obj.scheduled != when:
+                    continue
+                if obj.expires_at is not None and obj.expires_at > stamp:
+                    self._schedule_object(obj, obj.expires_at)  # replaced since
+                elif obj.expires_at is None:
+                    self._set_scheduled(obj, None)
+                else:
                     self.remove_object(obj, "EXPIRED")
 
     def remove_excess_objects(self, profile: Profile, object_type: str, limit: int | None) -> None:
