@@ -559,10 +559,11 @@ def replacing_writes(cp: Any, backend: Any, customers: int) -> list[str]:
     Tracing starts before a first round of replacing writes, so that every block the
     writes replace was itself allocated under tracing: a replaced block allocated
     before tracing began would not count as freed, and steady memory would look like
-    growth."""
+    growth. The first round is long enough for the dicts that churn (an object replaced
+    is a key deleted and inserted again) to settle at their resized tables."""
     tracemalloc.start()
     try:
-        warm = _traced_after(cp, customers, 10_000)
+        warm = _traced_after(cp, customers, 30_000)
         total = _traced_after(cp, customers, 10_000) - warm
         store = backend.domains["large"].store
         saved = store.record

@@ -164,6 +164,11 @@ def matches(operator: str, actual: str | None, values: list[str]) -> bool:
     return _compiled(operator, tuple(values))(actual)
 
 
+def compiled_comparison(operator: str, values: tuple[str, ...]) -> Callable[[str | None], bool]:
+    """The test ``matches`` applies, for callers that apply it many times."""
+    return _compiled(operator, values)
+
+
 def combine(kind: str, results: list[bool]) -> bool:
     """ALL / ANY / NONE over a group's results (also LogicalOperator of triggers)."""
     if kind == "ANY":

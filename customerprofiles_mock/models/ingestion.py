@@ -49,6 +49,7 @@ from .store import (
     ProfileObject,
     ProfileStore,
     expiry_after,
+    owned_key,
 )
 from .templates import template
 
@@ -150,6 +151,16 @@ def _resolve(store: ProfileStore, keys: list[KeyValue]) -> str | None:
 def _association(object_type: ObjectType) -> str | None:
     source = template(object_type.template_id) if object_type.template_id else None
     return (source or {}).get("ProfileAssociation")
+
+
+_SHARED_OWNED: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _shared(names: tuple[str, ...]) -> tuple[str, ...]:
+    """One tuple object per set of owned key names (memory: not one per object)."""
+    if any("\x00" in name for name in names):
+        return names
+    return _SHARED_OWNED.setdefault(names, names)
 
 
 class IngestionMixin(ObjectTypesMixin):
@@ -280,6 +291,7 @@ class IngestionMixin(ObjectTypesMixin):
         )
         if profile is not None:
             store.set_fields(profile, self._new_fields(domain, plan, profile), announce=not created)
+            owned: list[str] = []
             for key in plan.keys:
                 if "LOOKUP_ONLY" in key.identifiers:
                     continue
@@ -289,7 +301,8 @@ class IngestionMixin(ObjectTypesMixin):
                     store.add_key(profile, key.name, key.value, object_type.name)
                 else:
                     store.add_key(profile, key.name, key.value, obj.source)
-                    obj.owned_keys += ((key.name, key.value),)
+                    owned.append(owned_key(key.name, key.value, obj.key_values))
+            obj.owned_keys = _shared(tuple(owned))
             store.set_expiry(profile, expiry_after(domain.default_expiration_days))
             if created:
                 store.announce(events.PROFILE_CREATED, profile)
@@ -312,6 +325,7 @@ class IngestionMixin(ObjectTypesMixin):
                 self.caller_arn,
                 object_type.name,
                 unique_key,
+                obj.ingested_at,
             )
         obj.parsed = None  # the families have read it; the body is kept, the parse is not
         return unique_key

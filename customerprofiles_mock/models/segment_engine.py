@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .compare import combine, matches
+from .compare import combine, compiled_comparison, matches
 
 ADDRESS_DIMENSIONS = ("Address", "ShippingAddress", "MailingAddress", "BillingAddress")
 #: Free-text dimensions that fall back to their enum twin when only that is set [inference].
@@ -101,6 +101,97 @@ def segment_matches(groups: dict[str, Any], context: Context) -> bool:
         groups.get("Include") or "ALL",
         [group_matches(g, context) for g in groups.get("Groups") or []],
     )
+
+
+# --- compiled: the same rules turned into closures once, for whole-domain passes -------
+Predicate = Callable[[Context], bool]
+
+
+def field_getter(path: str) -> Callable[[dict[str, Any]], str | None]:
+    """``Context.field`` for one path, with the path split once."""
+    head, _, rest = path.partition(".")
+    if rest or (head not in TEXT_FALLBACKS and head != "ProfileType"):
+
+        def get(fields: dict[str, Any]) -> str | None:
+            value = fields.get(head)
+            if rest:
+                value = value.get(rest) if isinstance(value, dict) else None
+            return value if isinstance(value, str) else None
+
+        return get
+    return lambda fields: Context(fields, _no_calculated, _no_segment).field(path)
+
+
+def _no_calculated(_name: str, _override: dict[str, Any] | None) -> str | None:
+    return None
+
+
+def _no_segment(_name: str) -> bool:
+    return False
+
+
+def _compile_rule(path: str, rule: dict[str, Any]) -> Predicate:
+    get = field_getter(path)
+    values = rule["Values"]
+    operator = rule["DimensionType"]
+    if any(_DYNAMIC.match(v) for v in values):
+        return lambda c: matches(operator, get(c.fields), c.resolve(values))
+    test = compiled_comparison(operator, tuple(values))
+    return lambda c: test(get(c.fields))
+
+
+def _compile_dimension(dimension: dict[str, Any]) -> Predicate:
+    checks: list[Predicate] = []
+    for name, rule in (dimension.get("ProfileAttributes") or {}).items():
+        if name in ADDRESS_DIMENSIONS:
+            checks += [_compile_rule(f"{name}.{sub}", r) for sub, r in rule.items()]
+        elif name == "Attributes":
+            checks += [_compile_rule(f"Attributes.{a}", r) for a, r in rule.items()]
+        else:
+            checks.append(_compile_rule(name, rule))
+    for name, rule in (dimension.get("CalculatedAttributes") or {}).items():
+        checks.append(_calculated_check(name, rule))
+    if len(checks) == 1:
+        return checks[0]
+    return lambda c: all(check(c) for check in checks)
+
+
+def _calculated_check(name: str, rule: dict[str, Any]) -> Predicate:
+    override = rule.get("ConditionOverrides")
+    return lambda c: _rule(c, c.calculated(name, override), rule)
+
+
+def _combined(kind: str, parts: list[Predicate]) -> Predicate:
+    if kind == "ANY":
+        return lambda c: any(part(c) for part in parts)
+    if kind == "NONE":
+        return lambda c: not any(part(c) for part in parts)
+    if len(parts) == 1:
+        return parts[0]
+    return lambda c: all(part(c) for part in parts)
+
+
+def _compile_group(group: dict[str, Any]) -> Predicate:
+    names = [s["SegmentDefinitionName"] for s in group.get("SourceSegments") or []]
+    source_kind = group.get("SourceType") or "ALL"
+    dimensions = [_compile_dimension(d) for d in group.get("Dimensions") or []]
+    by_dimensions = _combined(group.get("Type") or "ALL", dimensions)
+    if not names:
+        return by_dimensions if dimensions else (lambda c: False)
+
+    def with_sources(c: Context) -> bool:
+        if not combine(source_kind, [c.in_segment(n) for n in names]):
+            return False
+        return by_dimensions(c) if dimensions else True
+
+    return with_sources
+
+
+def compile_segment(groups: dict[str, Any]) -> Predicate:
+    """``segment_matches`` for these groups, compiled once: what a whole-domain pass
+    (an estimate, a snapshot, a listing of members) evaluates per profile."""
+    parts = [_compile_group(g) for g in groups.get("Groups") or []]
+    return _combined(groups.get("Include") or "ALL", parts)
 
 
 def referenced_segments(groups: dict[str, Any] | None) -> set[str]:

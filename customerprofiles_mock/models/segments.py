@@ -29,6 +29,7 @@ from .mapping import string_profile_fields
 from .pagination import paginate
 from .segment_engine import (
     Context,
+    compile_segment,
     referenced_calculated_attributes,
     referenced_segments,
     segment_matches,
@@ -197,6 +198,35 @@ def matches_groups(
     return segment_matches(groups, context)
 
 
+def evaluator(
+    domain: Domain, groups: dict[str, Any], visiting: frozenset[str] = frozenset()
+) -> Callable[[Profile], bool]:
+    """``matches_groups`` for many profiles: the groups compiled once, one context
+    re-pointed at each profile (a whole-domain pass costs little more than a loop)."""
+    predicate = compile_segment(groups)
+    current: list[Profile] = []
+
+    def calculated(name: str, override: dict[str, Any] | None) -> str | None:
+        if name not in domain.collections["calculated-attributes"]:
+            return None
+        return value_of(domain, name, current[0].profile_id, override)["Value"]  # type: ignore[no-any-return]
+
+    def in_segment(name: str) -> bool:
+        source = domain.collections[KIND].get(name)
+        if source is None or name in visiting:
+            return False
+        return is_member(domain, source, current[0], visiting | {name})
+
+    context = Context({}, calculated, in_segment)
+
+    def evaluate(profile: Profile) -> bool:
+        current[:] = [profile]
+        context.fields = profile.fields
+        return predicate(context)
+
+    return evaluate
+
+
 def is_member(
     domain: Domain, segment: Segment, profile: Profile, visiting: frozenset[str] = frozenset()
 ) -> bool:
@@ -217,11 +247,8 @@ def members(domain: Domain, segment: Segment) -> list[Profile]:
         ids = sql_members(domain, segment)[0]
         found = [domain.profiles[i] for i in ids]
     else:
-        found = [
-            p
-            for p in domain.store.ordered_profiles(domain.profiles)
-            if is_member(domain, segment, p)
-        ]
+        evaluate = evaluator(domain, segment.groups or {}, frozenset({segment.name}))
+        found = [p for p in domain.store.ordered_profiles(domain.profiles) if evaluate(p)]
     return sort_profiles(domain, found, segment.sort)
 
 
@@ -457,10 +484,8 @@ class SegmentsMixin(CoreBackend):
         if compiled is not None:
             count = len(sql_tables(domain).run(compiled))
         else:
-            count = sum(
-                matches_groups(domain, segment_query or {}, p, frozenset())
-                for p in domain.profiles.values()
-            )
+            evaluate = evaluator(domain, segment_query or {})
+            count = sum(1 for p in domain.profiles.values() if evaluate(p))
         estimate = Estimate(new_id(), now(), count)
         segment_state(domain).estimates[estimate.id] = estimate
         return {"DomainName": domain_name, "EstimateId": estimate.id, "StatusCode": 200}

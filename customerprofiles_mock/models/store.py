@@ -122,6 +122,12 @@ class ObjectType:
     last_updated_at: datetime = field(default_factory=now)
 
 
+def owned_key(name: str, value: str, key_values: dict[str, str]) -> str:
+    """How an object remembers a key it owns: its name, whose value ``key_values``
+    holds; or ``name\x00value`` when two definitions of one key name gave two values."""
+    return name if key_values.get(name) == value else f"{name}\x00{value}"
+
+
 def key_sources(held: str | set[str]) -> tuple[str, ...]:
     """The sources of one key value, however they are stored."""
     return (held,) if isinstance(held, str) else tuple(held)
@@ -143,8 +149,10 @@ class ProfileObject:
     #: the parsed body while its ingestion is under way, so that every family reacting
     #: to the write parses it once at most; dropped afterwards (memory, issue 15)
     parsed: dict[str, Any] | None = field(default=None, repr=False, compare=False)
-    #: keys this object put on its profile that identify the object, not the profile
-    owned_keys: tuple[tuple[str, str], ...] = ()
+    #: keys this object put on its profile that identify the object, not the profile:
+    #: their names (values in ``key_values``, see :func:`owned_key`); one shared tuple
+    #: per key set
+    owned_keys: tuple[str, ...] = ()
     #: when its entry in the expiry heap falls due (a replaced object's entry serves its
     #: replacement, which re-schedules itself when that entry comes up)
     scheduled: datetime | None = field(default=None, repr=False, compare=False)
@@ -709,8 +717,9 @@ class ProfileStore:
             metered = self._meter(profile)
             self._drops(profile, obj.object_type, obj)
             self._add("metering", self._meter(profile) - metered)
-            for key_name, value in obj.owned_keys:
-                self.remove_key(profile, key_name, value, obj.source)
+            for owned in obj.owned_keys:
+                key_name, _, value = owned.partition("\x00")
+                self.remove_key(profile, key_name, value or obj.key_values[key_name], obj.source)
         self.on_change(Change(events.OBJECT_REMOVED, obj.profile_id, obj, reason=reason))
 
     def find_object(self, unique_key: str) -> ProfileObject | None:
@@ -725,8 +734,11 @@ class ProfileStore:
         performed_by: str,
         object_type_name: str = "_profile",
         unique_key: str | None = None,
+        stamp: datetime | None = None,
     ) -> HistoryRecord:
-        stamp = now()
+        """One history record; ``stamp`` lets a record share the datetime of the write
+        it records (memory: one object, not two)."""
+        stamp = stamp or now()
         entry = HistoryRecord(
             id=new_id(),
             profile_id=profile_id,
