@@ -87,7 +87,6 @@ def native_summary(terminalreporter: Any) -> None:
     terminalreporter.write_line(f"native run inside moto, {mode}: {total} tests left out")
     for reason, names in sorted(left_out.items()):
         terminalreporter.write_line(f"  {len(names):4d}  {reason}")
-    if terminalreporter.config.option.verbose > 0:
-        for reason, names in sorted(left_out.items()):
-            for name in names:
-                terminalreporter.write_line(f"    left out: {name} ({reason})")
+    for reason, names in sorted(left_out.items()):  # by name, so the list is in every log
+        for name in names:
+            terminalreporter.write_line(f"    left out: {name} ({reason})")
