@@ -117,15 +117,16 @@ class CustomerProfilesResponse(BaseResponse):
     def validate(self) -> None:
         """Lengths, patterns, enums and ranges of every input member, as AWS checks them;
         a NextToken must come from the same query."""
-        check_input(self._get_action(), dict(self.params))
-        self.token_binding = unwrap_token(self._get_action(), self.params)
+        self.operation = self._get_action()  # routed once; _result reads it too
+        check_input(self.operation, dict(self.params))
+        self.token_binding = unwrap_token(self.operation, self.params)
 
     def _result(self, result: Any, status_member: str | None = None) -> ActionResult:
         if result is None:
             return EmptyResult()
-        shape = service_model().operation_model(self._get_action()).output_shape
+        shape = service_model().operation_model(self.operation).output_shape
         result = without_empty(result, shape)
-        wrap_token(getattr(self, "token_binding", None), result)
+        wrap_token(self.token_binding, result)
         if status_member is not None:
             return StatusCodeResult(result, status_member)
         return ActionResult(result)
