@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 
 from customerprofiles_mock.exceptions import BadRequestException
 from customerprofiles_mock.models.pagination import paginate
@@ -39,20 +37,3 @@ def test_boundary_survives_insertions_and_deletions() -> None:
 def test_bad_token(token: str) -> None:
     with pytest.raises(BadRequestException):
         paginate(["a"], lambda s: s, token, 1)
-
-
-@given(
-    st.lists(st.integers(min_value=0, max_value=50), unique=True, max_size=40),
-    st.integers(min_value=1, max_value=7),
-)
-def test_smallest_pages_equal_sorted_pages(items: list[int], size: int) -> None:
-    """SearchProfiles' page selection answers what sorting every match answers."""
-    from customerprofiles_mock.models.pagination import paginate_smallest
-
-    token_a = token_b = None
-    while True:
-        page_a, token_a = paginate(items, lambda i: i, token_a, size)
-        page_b, token_b = paginate_smallest(items, lambda i: i, token_b, size)
-        assert (page_a, token_a) == (page_b, token_b)
-        if token_a is None:
-            break

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from .conftest import error_code
 
@@ -169,3 +171,97 @@ def test_deleting_a_profile_key_keeps_the_field_derived_one(
     cp.add_profile_key(DomainName="d", ProfileId=ana, KeyName="_account", Values=["ACC-1"])
     cp.delete_profile_key(DomainName="d", ProfileId=ana, KeyName="_account", Values=["ACC-1"])
     assert search(cp, "_account", "ACC-1") == [ana]
+
+
+# --- pages read from the holders in creation order (issue 15) --------------------------
+#
+# A page is read from each searched value's holders kept in creation order, not chosen
+# among every match; whatever the writes in between, walking the pages answers what
+# filtering every profile answers.
+
+_KEYS = ("tier", "zone")
+_VALUES = ("a", "b", "c")
+_step = st.one_of(
+    st.tuples(st.just("create"), st.sampled_from(_VALUES)),
+    st.tuples(st.just("add"), st.integers(0, 9), st.sampled_from(_KEYS), st.sampled_from(_VALUES)),
+    st.tuples(
+        st.just("remove"), st.integers(0, 9), st.sampled_from(_KEYS), st.sampled_from(_VALUES)
+    ),
+    st.tuples(st.just("delete"), st.integers(0, 9)),
+    st.tuples(
+        st.just("search"),
+        st.lists(st.sampled_from(_VALUES), min_size=1, max_size=3),
+        st.lists(st.sampled_from(_VALUES), max_size=2),
+        st.booleans(),
+        st.integers(1, 4),
+    ),
+)
+
+
+def _walk(cp: Any, request: dict[str, Any], size: int) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    token = None
+    while True:
+        extra = {"NextToken": token} if token else {}
+        page = cp.search_profiles(DomainName="s", MaxResults=size, **request, **extra)
+        assert len(page["Items"]) <= size
+        items += page["Items"]
+        token = page.get("NextToken")
+        if not token:
+            return items
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_step, min_size=1, max_size=30))
+def test_pages_equal_filtering_every_profile(steps: list[Any]) -> None:
+    import boto3
+
+    from customerprofiles_mock import mock_customerprofiles
+
+    with mock_customerprofiles():
+        cp = boto3.client("customer-profiles", region_name="us-east-1")
+        cp.create_domain(DomainName="s", DefaultExpirationDays=1)
+        order: list[str] = []  # live profiles in creation order
+        keys: dict[str, dict[str, set[str]]] = {}
+        for step in steps:
+            kind = step[0]
+            if kind == "create":
+                pid = cp.create_profile(DomainName="s")["ProfileId"]
+                cp.add_profile_key(DomainName="s", ProfileId=pid, KeyName="tier", Values=[step[1]])
+                order.append(pid)
+                keys[pid] = {"tier": {step[1]}, "zone": set()}
+            elif kind in ("add", "remove", "delete") and order:
+                pid = order[step[1] % len(order)]
+                if kind == "delete":
+                    cp.delete_profile(DomainName="s", ProfileId=pid)
+                    order.remove(pid)
+                    continue
+                call = cp.add_profile_key if kind == "add" else cp.delete_profile_key
+                call(DomainName="s", ProfileId=pid, KeyName=step[2], Values=[step[3]])
+                (keys[pid][step[2]].add if kind == "add" else keys[pid][step[2]].discard)(step[3])
+            elif kind == "search":
+                _, tiers, zones, every, size = step
+                request: dict[str, Any] = {"KeyName": "tier", "Values": tiers}
+                wanted = [("tier", tiers)]
+                if zones:
+                    request["AdditionalSearchKeys"] = [{"KeyName": "zone", "Values": zones}]
+                    request["LogicalOperator"] = "AND" if every else "OR"
+                    wanted.append(("zone", zones))
+                hits = [
+                    (
+                        pid,
+                        [
+                            (n, [v for v in dict.fromkeys(vs) if v in keys[pid][n]])
+                            for n, vs in wanted
+                        ],
+                    )
+                    for pid in order
+                ]
+                test = all if zones and every else any
+                expected = [
+                    (pid, [{"KeyName": n, "Values": vs} for n, vs in found if vs])
+                    for pid, found in hits
+                    if test(vs for _, vs in found)
+                ]
+                got = [(i["ProfileId"], i["FoundByItems"]) for i in _walk(cp, request, size)]
+                assert got == expected

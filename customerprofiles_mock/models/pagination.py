@@ -11,7 +11,6 @@ import base64
 import binascii
 import bisect
 import hashlib
-import heapq
 import json
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -71,30 +70,6 @@ def paginate_sorted(
     page = list(ordered[start : start + size])
     more = start + size < len(ordered)
     return page, (encode_token(keys[start + size - 1]) if more else None)
-
-
-def paginate_smallest(
-    items: Sequence[T],
-    key: Callable[[T], Any],
-    next_token: str | None,
-    max_results: int | None,
-    default_page_size: int = DEFAULT_PAGE_SIZE,
-) -> tuple[list[T], str | None]:
-    """The page :func:`paginate` answers, chosen without sorting every item: the items
-    after the token's key, then the smallest ``page size + 1`` of them."""
-    candidates: Sequence[T] | list[T] = items
-    if next_token:
-        after = decode_token(next_token)
-        if isinstance(after, list):
-            after = tuple(after)
-        try:
-            candidates = [item for item in items if key(item) > after]
-        except TypeError as exc:
-            raise BadRequestException("The NextToken is invalid or has expired.") from exc
-    size = max_results or default_page_size
-    chosen = heapq.nsmallest(size + 1, candidates, key=key)
-    page = chosen[:size]
-    return page, (encode_token(key(page[-1])) if len(chosen) > size else None)
 
 
 # --- tokens bound to their query ------------------------------------------------------

@@ -1,15 +1,18 @@
 """SearchProfiles and profile keys (reference §3.3, §3.4).
 
-Every search goes through the domain's key index, so its cost follows the number of
-matches, not the number of profiles.
+Every search goes through the domain's key index, and a page is read from the holders
+of the searched values in creation order (``holders.first_matches``): its cost follows
+the page size, not the number of profiles or of matches.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..exceptions import BadRequestException
 from .base import CoreBackend
-from .pagination import paginate_smallest
+from .holders import first_matches, held_by
+from .pagination import decode_token, encode_token
 from .store import API_SOURCE
 
 DEFAULT_SEARCH_PAGE = 20
@@ -28,39 +31,34 @@ class SearchMixin(CoreBackend):
     ) -> dict[str, Any]:
         domain = self.domain(domain_name)
         store = domain.store
-        pairs = [(key_name, values)] + [
-            (k["KeyName"], k["Values"]) for k in additional_search_keys or []
+        pairs = [(key_name, list(dict.fromkeys(values)))] + [
+            (k["KeyName"], list(dict.fromkeys(k["Values"]))) for k in additional_search_keys or []
         ]
-        names = list(dict.fromkeys(name for name, _ in pairs))  # a key named twice: one item
-        # profile id -> key name -> values of that key that found it
-        found_by: dict[str, dict[str, list[str]]] = {}
-        matched_per_key: list[set[str]] = []
-        for name, wanted in pairs:
-            matched: set[str] = set()
-            for value in dict.fromkeys(wanted):
-                for profile_id in store.find(name, value):
-                    matched.add(profile_id)
-                    hits = found_by.setdefault(profile_id, {}).setdefault(name, [])
-                    if value not in hits:
-                        hits.append(value)
-            matched_per_key.append(matched)
-        if (logical_operator or "OR") == "AND":
-            ids = set.intersection(*matched_per_key)
-        else:
-            ids = set.union(*matched_per_key)
-        # One page of the matches in creation order, without sorting them all.
-        page, token = paginate_smallest(
-            [store.profiles[i] for i in ids if i in store.profiles],
-            lambda p: p.seq,
-            next_token,
-            max_results,
-            DEFAULT_SEARCH_PAGE,
+        after = -1
+        if next_token:
+            after = decode_token(next_token)
+            if not isinstance(after, int) or isinstance(after, bool):
+                raise BadRequestException("The NextToken is invalid or has expired.")
+        size = max_results or DEFAULT_SEARCH_PAGE
+        held = [[store.held(name, value) for value in wanted] for name, wanted in pairs]
+        # One page (and one more, to know whether another follows) in creation order,
+        # read from the holders kept in that order: the page costs its own size.
+        chosen = first_matches(
+            held, store._seq_of, after, size + 1, (logical_operator or "OR") == "AND"
         )
+        page = chosen[:size]
+        token = encode_token(page[-1][0]) if len(chosen) > size else None
+        names = list(dict.fromkeys(name for name, _ in pairs))  # a key named twice: one item
         items = []
-        for profile in page:
-            found_for = found_by[profile.profile_id]
-            found = [{"KeyName": n, "Values": found_for[n]} for n in names if n in found_for]
-            items.append({**profile.to_dict(), "FoundByItems": found})
+        for _, profile_id in page:
+            found_for: dict[str, list[str]] = {}
+            for (name, wanted), holders in zip(pairs, held, strict=True):
+                for value, holder in zip(wanted, holders, strict=True):
+                    hits = found_for.setdefault(name, [])
+                    if held_by(holder, profile_id) and value not in hits:
+                        hits.append(value)
+            found = [{"KeyName": n, "Values": found_for[n]} for n in names if found_for.get(n)]
+            items.append({**store.profiles[profile_id].to_dict(), "FoundByItems": found})
         return {"Items": items, "NextToken": token}
 
     def add_profile_key(

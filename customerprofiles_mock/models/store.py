@@ -24,6 +24,7 @@ from moto.moto_api._internal import mock_random
 from ..clock import now
 from . import events, journal
 from .events import Change
+from .holders import Crowd, Held
 
 #: Predefined search keys derived from standard profile fields (reference §3.3) [inference].
 PHONE_FIELDS = ("PhoneNumber", "MobilePhoneNumber", "HomePhoneNumber", "BusinessPhoneNumber")
@@ -238,7 +239,7 @@ class ProfileStore:
         #: key name -> normalised value -> profile ids
         #: key name -> normalized value -> the profile id holding it, or a set of ids when
         #: several do (most values have one holder; a set each would cost ~200 bytes)
-        self.index: dict[str, dict[str, str | set[str]]] = {}
+        self.index: dict[str, dict[str, Held]] = {}
         #: key name -> content type deciding its normalisation (domain-global names)
         self.key_types: dict[str, str] = dict(PREDEFINED_KEY_TYPES)
         #: profile id -> derived predefined keys currently indexed
@@ -273,6 +274,10 @@ class ProfileStore:
     def normalize(self, key_name: str, value: str) -> str:
         return NORMALIZERS.get(self.key_types.get(key_name, "STRING"), normalize_exact)(value)
 
+    def _seq_of(self, profile_id: str) -> int | None:
+        profile = self.profiles.get(profile_id)
+        return None if profile is None else profile.seq
+
     def _index_add(self, key_name: str, value: str, profile_id: str) -> None:
         by_value = self.index.setdefault(key_name, {})
         norm = self.normalize(key_name, value)
@@ -281,28 +286,33 @@ class ProfileStore:
             by_value[norm] = profile_id
         elif isinstance(held, str):
             if held != profile_id:
-                by_value[norm] = {held, profile_id}
+                by_value[norm] = Crowd((held, profile_id))
         else:
-            held.add(profile_id)
+            held.join(profile_id, self._seq_of(profile_id))
 
-    @staticmethod
-    def _index_remove(by_value: dict[str, str | set[str]], norm: str, profile_id: str) -> None:
+    def _index_remove(
+        self, by_value: dict[str, Held], norm: str, profile_id: str, seq: int | None = None
+    ) -> None:
         held = by_value.get(norm)
         if isinstance(held, str):
             if held == profile_id:
                 del by_value[norm]
         elif held is not None:
-            held.discard(profile_id)
+            held.leave(profile_id, self._seq_of(profile_id) if seq is None else seq)
             if len(held) == 1:
                 by_value[norm] = next(iter(held))
             elif not held:
                 del by_value[norm]
 
     @staticmethod
-    def _holders(held: str | set[str] | None) -> set[str]:
+    def _holders(held: Held | None) -> set[str]:
         if held is None:
             return set()
         return {held} if isinstance(held, str) else set(held)
+
+    def held(self, key_name: str, value: str) -> Held | None:
+        """What holds this key value, as the index keeps it (not a copy: read only)."""
+        return self.index.get(key_name, {}).get(self.normalize(key_name, value))
 
     def _index_discard(self, key_name: str, value: str, profile_id: str) -> None:
         norm = self.normalize(key_name, value)
@@ -460,7 +470,8 @@ class ProfileStore:
         held = [(k, v) for k, values in profile.keys.items() for v in values]
         held += [(k, v) for k, values in self.derived.get(pid, {}).items() for v in values]
         for key_name, value in held:
-            self._index_remove(self.index.get(key_name, {}), self.normalize(key_name, value), pid)
+            by_value = self.index.get(key_name, {})
+            self._index_remove(by_value, self.normalize(key_name, value), pid, profile.seq)
         self.derived.pop(pid, None)
 
     def _restore_profile(self, profile: Profile) -> None:
