@@ -188,7 +188,7 @@ def build(cp: Any, domain: str, size: int) -> dict[str, Any]:
         DomainName=domain, ProfileId=profile_id, ObjectTypeName="Order"
     )["Items"]
     history = cp.list_profile_history_records(DomainName=domain, ProfileId=profile_id)
-    shared = {"KeyName": "_account", "Values": ["acct-Lisbon", "acct-Porto"], "MaxResults": 20}
+    shared = {"KeyName": "_account", "Values": ["acct-Lisbon", "acct-Porto"], "MaxResults": 5}
     token = cp.search_profiles(DomainName=domain, **shared)["NextToken"]
     token = cp.search_profiles(DomainName=domain, **shared, NextToken=token)["NextToken"]
     return {
@@ -284,6 +284,7 @@ def scenarios() -> dict[str, Scenario]:
                 DomainName=d,
                 KeyName="_account",
                 Values=["acct-Lisbon", "acct-Porto"],
+                MaxResults=5,
                 NextToken=c["account_token"],
             )
         ),

@@ -191,3 +191,45 @@ def _survivor(cp: Any, domain: str, customer: int) -> str:
     )["Items"]
     assert len(found) == 1, "auto-merge should have merged the twins"
     return str(found[0]["ProfileId"])
+
+
+@scale_scenario
+def crowded_rule_group_scaling(rounds: int, calls: int) -> list[str]:
+    """A write to one of the profiles that share a last name with a tenth of the domain,
+    matched on last name alone: at 10,000 profiles the group (1,000) is too large to be a
+    match, and the index knows it from its counts without reading the members."""
+    rules = {"Enabled": True, "MatchingRules": [{"Rule": ["LastName"]}]}
+    with mock_customerprofiles():
+        cp = boto3.client("customer-profiles", region_name=REGION)
+        crowd: dict[str, list[str]] = {}
+        with freeze_time("2026-01-01"):  # an hour later (now) rule-based matching is ACTIVE
+            for domain, size in (("small", 100), ("large", 10_000)):
+                cp.create_domain(
+                    DomainName=domain, DefaultExpirationDays=365, RuleBasedMatching=rules
+                )
+                ids = [
+                    cp.create_profile(
+                        DomainName=domain, LastName="Silva" if n % 10 == 0 else f"L{n}"
+                    )["ProfileId"]
+                    for n in range(size)
+                ]
+                crowd[domain] = ids[::10][:10]
+        for domain in crowd:
+            cp.list_rule_based_matches(DomainName=domain)
+        serial = count()
+
+        def write(domain: str) -> Any:
+            profile_id = crowd[domain][next(serial) % 10]
+            cp.update_profile(DomainName=domain, ProfileId=profile_id, FirstName=f"F{next(serial)}")
+            return cp.list_rule_based_matches(DomainName=domain, MaxResults=10)
+
+        timings = interleaved(
+            {f"write {d}": (lambda d=d: write(d)) for d in ("small", "large")},
+            rounds,
+            max(calls // 10, 10),
+        )
+    return small_large_report(
+        timings,
+        "rule-based crowded group",
+        {"write": "update_profile in a 10% last-name crowd, then list_rule_based_matches"},
+    )

@@ -4,10 +4,12 @@ after any sequence of writes (issue 15: a write re-matches only what it touches)
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from customerprofiles_mock.models import match_engine
 from customerprofiles_mock.models.match_engine import LOW_CARDINALITY, rule_based_matches
 from customerprofiles_mock.models.rule_index import RuleIndex
 from customerprofiles_mock.models.store import Profile
@@ -40,8 +42,17 @@ def _profile(n: int, email: str, last: str, phone: str) -> Profile:
 @given(
     st.lists(write, min_size=1, max_size=40),
     st.sampled_from([None, "ONE_TO_ONE", "MANY_TO_MANY"]),
+    st.sampled_from([LOW_CARDINALITY, 2, 3]),
 )
-def test_index_equals_whole_domain_grouping(writes: list[Any], model: str | None) -> None:
+def test_index_equals_whole_domain_grouping(writes: list[Any], model: str | None, low: int) -> None:
+    """With a small low-cardinality threshold, groups too large to match form and shrink
+    back among a dozen profiles: the index decides them from its lower-claim counts
+    without reading their members, and must still agree with whole-domain grouping."""
+    with mock.patch.object(match_engine, "LOW_CARDINALITY", low):
+        _replay(writes, model)
+
+
+def _replay(writes: list[Any], model: str | None) -> None:
     config: dict[str, Any] = {
         "Enabled": True,
         "MatchingRules": [{"Rule": r} for r in RULES],
@@ -66,6 +77,13 @@ def test_index_equals_whole_domain_grouping(writes: list[Any], model: str | None
                     assert index.match_of(member) == match
             matched = {m for match in expected for m in match.profile_ids}
             assert all(index.match_of(p) is None for p in profiles if p not in matched)
+            for level, counts in enumerate(index.lower):  # the counts the shortcut trusts
+                exact = {
+                    key: below
+                    for key, group in index.groups[level].items()
+                    if (below := sum(1 for p in group if index.claims.get(p, (level,))[0] < level))
+                }
+                assert dict(counts) == exact
 
 
 def test_large_groups_are_not_matches_and_shrinking_one_makes_it_one() -> None:

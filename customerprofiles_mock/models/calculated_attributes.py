@@ -10,6 +10,8 @@ look at one profile's series only (see ``calc_engine``).
 from __future__ import annotations
 
 import copy
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
@@ -31,7 +33,7 @@ from .calc_engine import (
     window,
 )
 from .domains import Domain
-from .mapping import evaluate, standard_objects
+from .mapping import compiled, standard_objects
 from .pagination import paginate
 from .store import ProfileObject
 from .templates import template
@@ -139,32 +141,50 @@ def _feeds(domain: Domain, type_name: str) -> set[str]:
 STANDARD = standard_objects()
 
 
-def _entry(domain: Domain, definition: Definition, obj: ProfileObject) -> Entry | None:
-    """The entry an object contributes, or None when the Filter leaves it out."""
+def _reader(
+    domain: Domain, definition: Definition, object_type: str
+) -> Callable[[ProfileObject], Entry | None]:
+    """The entry an object of one type contributes (None when the Filter leaves it out),
+    with the type's mapping looked up and its Sources compiled once: a back-fill reads
+    every object of the type through one reader."""
     read_as = definition.expression.object_type
     standard = read_as in STANDARD
     fields = (
-        _standard_fields(domain, obj.object_type, read_as)
+        _standard_fields(domain, object_type, read_as)
         if standard
-        else _type_fields(domain, obj.object_type) or {}
+        else _type_fields(domain, object_type) or {}
     )
-    document = obj.document
     wanted = set(definition.expression.fields) | filter_fields(definition.filter)
-    values = {name: evaluate(fields.get(name, {}).get("Source", ""), document) for name in wanted}
-    if not passes(definition.filter, values):
-        return None
-    stamp = obj.ingested_at
+    sources = [(name, compiled(fields.get(name, {}).get("Source", ""))) for name in wanted]
+    check = definition.filter
+    expression = definition.expression
+    stamp_of: Callable[[dict[str, Any]], Any] | None = None
+    layout = None
     source = ((definition.conditions or {}).get("Range") or {}).get("TimestampSource")
     if source:
         path = source.strip().strip("{}").split(".", 1)[1]
-        raw = (
-            evaluate(fields.get(path, {}).get("Source", ""), document)
-            if standard
-            else _raw(document, "_source." + path)
-        )
         layout = definition.conditions["Range"].get("TimestampFormat")  # type: ignore[index]
-        stamp = parse_timestamp(raw, layout) or stamp
-    return Entry(stamp.timestamp(), obj.seq, obj.unique_key, definition.expression.evaluate(values))
+        if standard:
+            stamp_of = compiled(fields.get(path, {}).get("Source", ""))
+        else:
+            stamp_of = functools.partial(_raw, path="_source." + path)
+
+    def read(obj: ProfileObject) -> Entry | None:
+        document = obj.document
+        values = {name: get(document) for name, get in sources}
+        if check and not passes(check, values):
+            return None
+        stamp = obj.ingested_at
+        if stamp_of is not None:
+            stamp = parse_timestamp(stamp_of(document), layout) or stamp
+        return Entry(stamp.timestamp(), obj.seq, obj.unique_key, expression.evaluate(values))
+
+    return read
+
+
+def _entry(domain: Domain, definition: Definition, obj: ProfileObject) -> Entry | None:
+    """The entry one object contributes (the write path: one object, one reader)."""
+    return _reader(domain, definition, obj.object_type)(obj)
 
 
 def _raw(document: dict[str, Any], path: str) -> Any:
@@ -326,16 +346,18 @@ class CalculatedAttributesMixin(CoreBackend):
         state.by_type.setdefault(expression.object_type, set()).add(calculated_attribute_name)
         by_profile = state.series.setdefault(calculated_attribute_name, {})
         if definition.use_historical_data:
-            feeds: dict[str, bool] = {}
-            for obj in domain.store.objects_by_key.values():
-                if obj.object_type not in feeds:
-                    feeds[obj.object_type] = expression.object_type in _feeds(
-                        domain, obj.object_type
-                    )
-                if feeds[obj.object_type] and obj.profile_id:
-                    entry = _entry(domain, definition, obj)
-                    if entry is not None:
-                        by_profile.setdefault(obj.profile_id, Series()).add(entry)
+            for type_name, objects in domain.store.objects_of_type.items():
+                if expression.object_type not in _feeds(domain, type_name):
+                    continue
+                read = _reader(domain, definition, type_name)
+                for obj in objects.values():
+                    if obj.profile_id:
+                        entry = read(obj)
+                        if entry is not None:
+                            series = by_profile.get(obj.profile_id)
+                            if series is None:
+                                series = by_profile[obj.profile_id] = Series()
+                            series.add(entry)
         return definition.describe()
 
     def get_calculated_attribute_definition(

@@ -66,15 +66,16 @@ def held_by(held: Held | None, profile_id: str) -> bool:
     return held == profile_id if isinstance(held, str) else profile_id in held
 
 
-def ordered(held: Held | None, seq_of: Callable[[str], int | None], after: int) -> list[Entry]:
-    """The holders created after ``after`` (a creation order), in creation order."""
+def ordered(held: Held | None, seq_of: Callable[[str], int | None], after: int) -> Iterator[Entry]:
+    """The holders created after ``after`` (a creation order), in creation order, read
+    lazily from the bisection point (a slice would copy the rest of the crowd)."""
     if held is None:
-        return []
+        return iter(())
     if isinstance(held, str):
         seq = seq_of(held)
-        return [(seq, held)] if seq is not None and seq > after else []
+        return iter([(seq, held)] if seq is not None and seq > after else [])
     order = held.ordered(lambda pid: seq_of(pid) or 0)
-    return order[bisect.bisect_left(order, (after + 1,)) :]
+    return (order[i] for i in range(bisect.bisect_left(order, (after + 1,)), len(order)))
 
 
 def _distinct(entries: Iterable[Entry]) -> Iterator[Entry]:

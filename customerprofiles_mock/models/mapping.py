@@ -163,6 +163,12 @@ def evaluate(source: str, document: dict[str, Any]) -> str | None:
     return _compiled(source)(document)
 
 
+def compiled(source: str) -> Callable[[dict[str, Any]], str | None]:
+    """The function :func:`evaluate` applies for a Source, for callers reading many
+    objects through one mapping."""
+    return _compiled(source)
+
+
 @functools.lru_cache(maxsize=4096)
 def _compiled(source: str) -> Callable[[dict[str, Any]], str | None]:  # type: ignore[misc]  # moto: disallow_any_decorated
     """A Source turned into a function once: ingestion, triggers and segments reuse it."""

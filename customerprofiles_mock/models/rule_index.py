@@ -21,7 +21,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
-from .match_engine import LOW_CARDINALITY, RuleMatch, _keys, rule_based_matches
+from . import match_engine
+from .match_engine import RuleMatch, _keys, rule_based_matches
 from .store import Profile
 
 Key = tuple[str, ...]
@@ -47,6 +48,9 @@ class RuleIndex:
         self.groups: list[dict[Key, set[str]]] = [defaultdict(set) for _ in self.rules]
         #: profile id -> (level, key) of the match that claimed it
         self.claims: dict[str, tuple[int, Key]] = {}
+        #: per level: key -> how many of the group's profiles a lower level claimed, so
+        #: a group too large to be a match is known without reading its members
+        self.lower: list[dict[Key, int]] = [defaultdict(int) for _ in self.rules]
         self.matches: dict[tuple[int, Key], RuleMatch] = {}
         #: profiles written since the index last caught up
         self.dirty: set[str] = set()
@@ -81,14 +85,20 @@ class RuleIndex:
                     new[level] = found[0] if found else None
                 self.keys[profile_id] = new
             for level in range(len(self.rules)):
-                if old[level] != new[level]:
-                    if old[level] is not None:
-                        group = self.groups[level][old[level]]  # type: ignore[index]
+                was, now = old[level], new[level]
+                if was != now:
+                    below = self._claimed_below(profile_id, level)
+                    if was is not None:
+                        group = self.groups[level][was]
                         group.discard(profile_id)
                         if not group:
-                            del self.groups[level][old[level]]  # type: ignore[arg-type]
-                    if new[level] is not None:
-                        self.groups[level][new[level]].add(profile_id)  # type: ignore[index]
+                            del self.groups[level][was]
+                        if below:
+                            self._count_lower(level, was, -1)
+                    if now is not None:
+                        self.groups[level][now].add(profile_id)
+                        if below:
+                            self._count_lower(level, now, +1)
                 for key in (old[level], new[level]):
                     if key is not None:
                         touched[level].add(key)
@@ -105,24 +115,50 @@ class RuleIndex:
             if keys[higher] is not None:
                 touched[higher].add(keys[higher])  # type: ignore[arg-type]
 
+    def _claimed_below(self, profile_id: str, level: int) -> bool:
+        claim = self.claims.get(profile_id)
+        return claim is not None and claim[0] < level
+
+    def _count_lower(self, level: int, key: Key, by: int) -> None:
+        counts = self.lower[level]
+        counts[key] += by
+        if not counts[key]:
+            del counts[key]
+
+    def _claim(self, profile_id: str, where: tuple[int, Key] | None) -> None:
+        """Set or clear a profile's claim, keeping the groups' lower-claim counts."""
+        old = self.claims.pop(profile_id, None)
+        if where is not None:
+            self.claims[profile_id] = where
+        keys = self.keys.get(profile_id)
+        if keys is None:
+            return
+        for level in range(len(self.rules)):
+            was = old is not None and old[0] < level
+            now = where is not None and where[0] < level
+            if was != now and keys[level] is not None:
+                self._count_lower(level, keys[level], +1 if now else -1)  # type: ignore[arg-type]
+
     def _evaluate(self, level: int, key: Key) -> set[str]:
         """Re-decide one group; returns the profiles whose claim changed."""
         where = (level, key)
-        members = {
-            pid
-            for pid in self.groups[level].get(key, ())
-            if pid not in self.claims or self.claims[pid][0] >= level
-        }
+        group = self.groups[level].get(key, ())
+        eligible = len(group) - self.lower[level].get(key, 0)
+        members: set[str] = set()
+        if 2 <= eligible <= match_engine.LOW_CARDINALITY:  # else no match: members unread
+            members = {
+                pid for pid in group if pid not in self.claims or self.claims[pid][0] >= level
+            }
         had = self.matches.get(where)
         before = set(had.profile_ids) if had else set()
-        after = members if 2 <= len(members) <= LOW_CARDINALITY else set()
+        after = members
         if before == after:
             return set()
         for pid in before - after:
             if self.claims.get(pid) == where:
-                del self.claims[pid]
+                self._claim(pid, None)
         for pid in after:
-            self.claims[pid] = where
+            self._claim(pid, where)
         if after:
             match_id = _match_id(level + 1, key)
             if had is None:
