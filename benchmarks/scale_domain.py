@@ -608,13 +608,17 @@ def plain_loops(backend: Any, d: str) -> dict[str, Callable[[], Any]]:
         lines = [json.dumps({"ProfileId": p.profile_id, **p.fields}) + "\n" for p in lisbon()]
         return "".join(lines).encode()
 
-    def sums() -> dict[str, float]:
-        totals: dict[str, float] = {}
+    def series() -> dict[str, list[tuple[float, int, str, str]]]:
+        """What a back-fill must leave: each profile's order totals, oldest first."""
+        kept: dict[str, list[tuple[float, int, str, str]]] = {}
         for profile in profiles.values():
-            for obj in profile.objects.get("Order", {}).values():
-                total = float(json.loads(obj.body)["total"])
-                totals[profile.profile_id] = totals.get(profile.profile_id, 0.0) + total
-        return totals
+            entries = [
+                (o.ingested_at.timestamp(), o.seq, o.unique_key, json.loads(o.body)["total"])
+                for o in profile.objects.get("Order", {}).values()
+            ]
+            if entries:
+                kept[profile.profile_id] = sorted(entries)
+        return kept
 
     return {
         "CreateSegmentEstimate CLASSIC": lisbon,
@@ -622,7 +626,7 @@ def plain_loops(backend: Any, d: str) -> dict[str, Callable[[], Any]]:
         "GetAutoMergingPreview": by_email,
         "CreateSegmentSnapshot JSONL (CLASSIC)": jsonl,
         "PutSegmentSubscription (start) + delete": lambda: {p.profile_id for p in lisbon()},
-        "CreateCalculatedAttributeDefinition, historical back-fill + delete": sums,
+        "CreateCalculatedAttributeDefinition, historical back-fill + delete": series,
     }
 
 

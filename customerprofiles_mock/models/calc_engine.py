@@ -20,7 +20,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..exceptions import BadRequestException
 from .compare import combine, format_number, matches, number
@@ -158,12 +158,15 @@ def parse_timestamp(raw: Any, layout: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-@dataclass(order=True, frozen=True)
-class Entry:
+class Entry(NamedTuple):
+    """One object's contribution. A tuple: built and compared in C, ordered by
+    (timestamp, seq) (seq is unique per object, so later members never decide), and
+    without a per-instance dict (a back-fill makes one per object of the type)."""
+
     timestamp: float
     seq: int
-    unique_key: str = field(compare=False)
-    value: str | None = field(compare=False)
+    unique_key: str
+    value: str | None
 
 
 @dataclass
@@ -173,13 +176,14 @@ class Result:
     count: int
 
 
-@dataclass
+@dataclass(slots=True)
 class Series:
     """One profile's entries for one definition, oldest first."""
 
     entries: list[Entry] = field(default_factory=list)
     version: int = 0
-    cache: dict[Any, tuple[int, float, Result]] = field(default_factory=dict)
+    #: results by (definition version, override), made on the first read
+    cache: dict[Any, tuple[int, float, Result]] | None = None
 
     def add(self, entry: Entry) -> None:
         bisect.insort(self.entries, entry)
@@ -286,7 +290,7 @@ def compute(
         return Result(_threshold((conditions or {}).get("Threshold"), _empty(statistic)), None, 0)
     key = (generation, json.dumps(override, sort_keys=True) if override else None)
     now = at.timestamp()
-    cached = series.cache.get(key)
+    cached = series.cache.get(key) if series.cache is not None else None
     if cached is not None and cached[0] == series.version and now < cached[1]:
         return cached[2]
     conditions = conditions or {}
@@ -322,6 +326,8 @@ def compute(
         chosen[-1].timestamp if chosen else None,
         len(chosen),
     )
+    if series.cache is None:
+        series.cache = {}
     series.cache[key] = (series.version, valid_until, result)
     return result
 

@@ -221,7 +221,10 @@ def _follow_changes(domain: Domain, change: events.Change) -> None:
                 continue
             entry = _entry(domain, definition, obj)
             if entry is not None:
-                by_profile.setdefault(change.profile_id, Series()).add(entry)
+                series = by_profile.get(change.profile_id)
+                if series is None:
+                    series = by_profile[change.profile_id] = Series()
+                series.add(entry)
 
 
 def value_of(

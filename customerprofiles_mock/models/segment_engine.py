@@ -136,6 +136,10 @@ def _compile_rule(path: str, rule: dict[str, Any]) -> Predicate:
     operator = rule["DimensionType"]
     if any(_DYNAMIC.match(v) for v in values):
         return lambda c: matches(operator, get(c.fields), c.resolve(values))
+    head, _, rest = path.partition(".")
+    plain = rest or (head not in TEXT_FALLBACKS and head != "ProfileType")
+    if plain and operator in ("INCLUSIVE", "EXCLUSIVE"):
+        return _text_rule(head, rest, frozenset(v.lower() for v in values), operator)
     test = compiled_comparison(operator, tuple(values))
     return lambda c: test(get(c.fields))
 
@@ -154,6 +158,22 @@ def _compile_dimension(dimension: dict[str, Any]) -> Predicate:
     if len(checks) == 1:
         return checks[0]
     return lambda c: all(check(c) for check in checks)
+
+
+def _text_rule(head: str, rest: str, wanted: frozenset[str], operator: str) -> Predicate:
+    """The most common rule (a field is, or is not, one of some values) in one closure:
+    the field read and the comparison inline, as a hand-written loop would do them."""
+    include = operator == "INCLUSIVE"
+
+    def check(c: Context) -> bool:
+        value = c.fields.get(head)
+        if rest:
+            value = value.get(rest) if isinstance(value, dict) else None
+        if not isinstance(value, str):
+            return not include
+        return (value.lower() in wanted) is include
+
+    return check
 
 
 def _calculated_check(name: str, rule: dict[str, Any]) -> Predicate:

@@ -12,6 +12,7 @@ import copy
 import csv
 import io
 import json
+import operator
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -204,7 +205,7 @@ def evaluator(
     """``matches_groups`` for many profiles: the groups compiled once, one context
     re-pointed at each profile (a whole-domain pass costs little more than a loop)."""
     predicate = compile_segment(groups)
-    current: list[Profile] = []
+    current: list[Profile] = [Profile("", 0)]  # the profile under evaluation
 
     def calculated(name: str, override: dict[str, Any] | None) -> str | None:
         if name not in domain.collections["calculated-attributes"]:
@@ -220,7 +221,7 @@ def evaluator(
     context = Context({}, calculated, in_segment)
 
     def evaluate(profile: Profile) -> bool:
-        current[:] = [profile]
+        current[0] = profile
         context.fields = profile.fields
         return predicate(context)
 
@@ -248,8 +249,19 @@ def members(domain: Domain, segment: Segment) -> list[Profile]:
         found = [domain.profiles[i] for i in ids]
     else:
         evaluate = evaluator(domain, segment.groups or {}, frozenset({segment.name}))
-        found = [p for p in domain.store.ordered_profiles(domain.profiles) if evaluate(p)]
+        found = sorted(filter(evaluate, domain.profiles.values()), key=_creation_order)
     return sort_profiles(domain, found, segment.sort)
+
+
+_creation_order = operator.attrgetter("seq")
+
+
+def member_ids(domain: Domain, segment: Segment) -> set[str]:
+    """Every member's id, when order does not matter (a subscription's member set)."""
+    if segment.sql is not None:
+        return set(sql_members(domain, segment)[0])
+    evaluate = evaluator(domain, segment.groups or {}, frozenset({segment.name}))
+    return {p.profile_id for p in filter(evaluate, domain.profiles.values())}
 
 
 def sort_profiles(
@@ -485,7 +497,7 @@ class SegmentsMixin(CoreBackend):
             count = len(sql_tables(domain).run(compiled))
         else:
             evaluate = evaluator(domain, segment_query or {})
-            count = sum(1 for p in domain.profiles.values() if evaluate(p))
+            count = sum(map(evaluate, domain.profiles.values()))
         estimate = Estimate(new_id(), now(), count)
         segment_state(domain).estimates[estimate.id] = estimate
         return {"DomainName": domain_name, "EstimateId": estimate.id, "StatusCode": 200}

@@ -22,7 +22,7 @@ from . import events, journal, segments
 from .base import CoreBackend
 from .domains import Domain
 from .pagination import paginate
-from .segments import Segment, is_member, members
+from .segments import Segment, is_member, member_ids
 
 STATE = "subscriptions"
 DEFAULT_SCHEDULE = {"Interval": 24, "Unit": "HOURLY"}
@@ -149,7 +149,7 @@ def _run_schedules(domain: Domain) -> None:
         segment: Segment | None = domain.collections[segments.KIND].get(sub.segment)
         if segment is None:
             continue
-        current = {p.profile_id for p in members(domain, segment)}
+        current = member_ids(domain, segment)
         for profile_id in sorted(current - sub.member_ids):
             _record(domain, state, sub, profile_id, "SCHEDULE", "JOINED", due)
         for profile_id in sorted(sub.member_ids - current):
@@ -197,7 +197,7 @@ class SubscriptionsMixin(CoreBackend):
                 started_at=stamp,
                 last_updated_at=stamp,
                 next_due=stamp + _interval(schedule),
-                member_ids={p.profile_id for p in members(domain, segment)},
+                member_ids=member_ids(domain, segment),
             )
             state.subscriptions[segment_definition_name] = sub
         else:
