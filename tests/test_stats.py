@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 from freezegun import freeze_time
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from customerprofiles_mock.models.store import attribute_values, fields_size
 
@@ -156,3 +158,32 @@ def test_deleting_a_type_visits_only_what_it_holds(cp: Any, customerprofiles_moc
     )
     cp.delete_profile_object_type(DomainName="d", ObjectTypeName="Empty")
     assert "Empty" not in store.fed_by
+
+
+# --- attribute insights keep one map for values seen once (issue 15: memory) ---------
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.booleans(), st.sampled_from("abc")), max_size=30))
+def test_attribute_counts_follow_adds_and_removals(steps: list[tuple[bool, str]]) -> None:
+    """Whatever the adds and removals, each value's count and presence are what a
+    plain counter says, with a repeat count kept only for values held more than once."""
+    from datetime import datetime, timezone
+
+    from customerprofiles_mock.models.insights import AttributeValues
+
+    values = AttributeValues()
+    expected: dict[str, int] = {}
+    stamp = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    for adding, value in steps:
+        if adding:
+            values.add(value, stamp)
+            expected[value] = expected.get(value, 0) + 1
+        elif expected.get(value):
+            values.remove(value)
+            expected[value] -= 1
+            if not expected[value]:
+                del expected[value]
+        assert dict(values.counted()) == expected
+        assert all(count > 1 for count in values.repeats.values())
+        assert sorted(v for _, v in values.sorted_values()) == sorted(expected)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -61,6 +62,16 @@ class Definition:
     floor: float | None = None
     #: bumped when the conditions change, so results cached under the old ones are stale
     version: int = 0
+
+    def reads(self) -> tuple[str, ...]:
+        """What decides the entry an object makes: definitions alike make equal entries."""
+        span = (self.conditions or {}).get("Range") or {}
+        return (
+            self.expression.text,
+            json.dumps(self.filter, sort_keys=True),
+            str(span.get("TimestampSource")),
+            str(span.get("TimestampFormat")),
+        )
 
     def status(self) -> tuple[str, int]:
         if not self.use_historical_data:
@@ -210,6 +221,7 @@ def _follow_changes(domain: Domain, change: events.Change) -> None:
             for name in state.by_type.get(read_as, ())
         ]
         definitions = domain.collections[KIND]
+        made: dict[tuple[str, ...], Entry | None] = {}
         for name in names:
             by_profile = state.series.setdefault(name, {})
             if change.kind == events.OBJECT_REMOVED:
@@ -219,7 +231,10 @@ def _follow_changes(domain: Domain, change: events.Change) -> None:
             definition = definitions[name]
             if not definition.use_historical_data and obj.ingested_at < definition.created_at:
                 continue
-            entry = _entry(domain, definition, obj)
+            reads = definition.reads()
+            if reads not in made:  # definitions reading alike share one entry (memory)
+                made[reads] = _entry(domain, definition, obj)
+            entry = made[reads]
             if entry is not None:
                 series = by_profile.get(change.profile_id)
                 if series is None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import copy
 import math
-from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -36,8 +36,10 @@ PERCENTILES = {"P5": 5, "P25": 25, "P50": 50, "P75": 75, "P95": 95}
 
 @dataclass
 class AttributeValues:
-    counts: Counter[str] = field(default_factory=Counter)
+    #: value -> when last seen, for every value present; a value's count is 1 unless
+    #: ``repeats`` says more (most values, ids above all, are seen once: one map, not two)
     last_seen: dict[str, datetime] = field(default_factory=dict)
+    repeats: dict[str, int] = field(default_factory=dict)
     updated_at: datetime | None = None
     version: int = 0
     statistics: tuple[int, dict[str, Any], datetime] | None = None
@@ -46,13 +48,20 @@ class AttributeValues:
     #: built on the first listing, then kept
     order: list[tuple[float, str]] | None = None
 
+    def counted(self) -> Iterator[tuple[str, int]]:
+        """Every value present with how many objects hold it."""
+        repeats = self.repeats
+        for value in self.last_seen:
+            yield value, repeats.get(value, 1)
+
     def sorted_values(self) -> list[tuple[float, str]]:
         if self.order is None:
             self.order = sorted((-at.timestamp(), v) for v, at in self.last_seen.items())
         return self.order
 
     def add(self, value: str, at: datetime) -> None:
-        self.counts[value] += 1
+        if value in self.last_seen:
+            self.repeats[value] = self.repeats.get(value, 1) + 1
         self._unorder(value)
         self.last_seen[value] = at
         if self.order is not None:
@@ -61,11 +70,12 @@ class AttributeValues:
         self.version += 1
 
     def remove(self, value: str) -> None:
-        self.counts[value] -= 1
-        if self.counts[value] <= 0:
-            del self.counts[value]
+        held = self.repeats.pop(value, 1 if value in self.last_seen else 0) - 1
+        if held <= 0:
             self._unorder(value)
             self.last_seen.pop(value, None)
+        elif held > 1:
+            self.repeats[value] = held
         self.version += 1
 
     def _unorder(self, value: str) -> None:
@@ -171,7 +181,7 @@ NO_STATISTICS: dict[str, Any] = {
 def statistics(values: AttributeValues) -> dict[str, Any]:
     numbers = sorted(
         n
-        for value, count in values.counts.items()
+        for value, count in values.counted()
         if (n := number(value)) is not None
         for _ in range(count)
     )
@@ -205,7 +215,7 @@ class InsightsMixin(CoreBackend):
             found.update(_state(domain).get(type_name, {}))
             for name in profile_type.fields:
                 found.setdefault(name, AttributeValues(updated_at=profile_type.last_updated_at))
-            found = {n: v for n, v in found.items() if v.counts or n in profile_type.fields}
+            found = {n: v for n, v in found.items() if v.last_seen or n in profile_type.fields}
         if domain_type is not None:
             # Both kinds may share a name; neither hides the other's attributes.
             for name, values in self._domain_type_attributes(
