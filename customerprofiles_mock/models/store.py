@@ -81,20 +81,21 @@ def full_name(fields: dict[str, Any]) -> str | None:
     return joined or None
 
 
-def derived_keys(profile_id: str, fields: dict[str, Any]) -> dict[str, set[str]]:
-    """The predefined keys a profile's standard fields put in the index."""
-    keys: dict[str, set[str]] = {"_profileId": {profile_id}}
+def derived_keys(profile_id: str, fields: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The predefined keys a profile's standard fields put in the index (each key's
+    distinct values in a tuple: a set would cost 216 bytes for the usual one value)."""
+    keys: dict[str, tuple[str, ...]] = {"_profileId": (profile_id,)}
     if fields.get("AccountNumber"):
-        keys["_account"] = {fields["AccountNumber"]}
-    phones = {fields[n] for n in PHONE_FIELDS if fields.get(n)}
+        keys["_account"] = (fields["AccountNumber"],)
+    phones = tuple(dict.fromkeys(fields[n] for n in PHONE_FIELDS if fields.get(n)))
     if phones:
         keys["_phone"] = phones
-    emails = {fields[n] for n in EMAIL_FIELDS if fields.get(n)}
+    emails = tuple(dict.fromkeys(fields[n] for n in EMAIL_FIELDS if fields.get(n)))
     if emails:
         keys["_email"] = emails
     name = full_name(fields)
     if name:
-        keys["_fullName"] = {name}
+        keys["_fullName"] = (name,)
     return keys
 
 
@@ -206,7 +207,9 @@ class Profile:
 
 @dataclass(slots=True)  # one per write: no per-instance dict
 class HistoryRecord:
-    id: str
+    #: the record's id as a number (44 bytes, where its 32 hex digits take 81): there is
+    #: one record per write, and ids are only ever read one page at a time
+    number: int
     profile_id: str
     object_type_name: str
     action_type: str
@@ -215,6 +218,10 @@ class HistoryRecord:
     created_at: datetime
     last_updated_at: datetime
     profile_object_unique_key: str | None = None
+
+    @property
+    def id(self) -> str:
+        return f"{self.number:032x}"
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -243,7 +250,7 @@ class ProfileStore:
         #: key name -> content type deciding its normalisation (domain-global names)
         self.key_types: dict[str, str] = dict(PREDEFINED_KEY_TYPES)
         #: profile id -> derived predefined keys currently indexed
-        self.derived: dict[str, dict[str, set[str]]] = {}
+        self.derived: dict[str, dict[str, tuple[str, ...]]] = {}
         #: (object type, unique value) -> object, across all profiles
         self.objects_by_unique: dict[tuple[str, str], ProfileObject] = {}
         #: ProfileObjectUniqueKey -> object, attached or not
@@ -319,8 +326,8 @@ class ProfileStore:
         profile = self.profiles.get(profile_id)
         still_held = False
         if profile is not None:
-            held = set(profile.keys.get(key_name, {})) | self.derived.get(profile_id, {}).get(
-                key_name, set()
+            held = set(profile.keys.get(key_name, {})).union(
+                self.derived.get(profile_id, {}).get(key_name, ())
             )
             still_held = any(self.normalize(key_name, v) == norm for v in held)
         if still_held:
@@ -348,8 +355,8 @@ class ProfileStore:
 
     def values_of(self, profile: Profile, key_name: str) -> set[str]:
         """Every value a profile holds for a key, explicit and derived."""
-        return set(profile.keys.get(key_name, {})) | self.derived.get(profile.profile_id, {}).get(
-            key_name, set()
+        return set(profile.keys.get(key_name, {})).union(
+            self.derived.get(profile.profile_id, {}).get(key_name, ())
         )
 
     def _reindex_derived(self, profile: Profile) -> None:
@@ -357,8 +364,10 @@ class ProfileStore:
         new = derived_keys(profile.profile_id, profile.fields)
         self.derived[profile.profile_id] = new
         for key_name, values in old.items():
-            for value in values - new.get(key_name, set()):
-                self._index_discard(key_name, value, profile.profile_id)
+            kept = new.get(key_name, ())
+            for value in values:
+                if value not in kept:
+                    self._index_discard(key_name, value, profile.profile_id)
         for key_name, values in new.items():
             for value in values:
                 self._index_add(key_name, value, profile.profile_id)
@@ -751,7 +760,7 @@ class ProfileStore:
         it records (memory: one object, not two)."""
         stamp = stamp or now()
         entry = HistoryRecord(
-            id=new_id(),
+            number=mock_random.uuid4().int,
             profile_id=profile_id,
             object_type_name=object_type_name,
             action_type=action_type,
