@@ -18,7 +18,7 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, NamedTuple
 
@@ -176,23 +176,30 @@ class Result:
     count: int
 
 
-@dataclass(slots=True)
-class Series:
-    """One profile's entries for one definition, oldest first."""
+class Series(list[Entry]):
+    """One profile's entries for one definition, oldest first: the list itself, with the
+    version and result cache beside it (one object per profile and definition, not two)."""
 
-    entries: list[Entry] = field(default_factory=list)
-    version: int = 0
-    #: results by (definition version, override), made on the first read
-    cache: dict[Any, tuple[int, float, Result]] | None = None
+    __slots__ = ("cache", "version")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.version = 0
+        #: results by (definition version, override), made on the first read
+        self.cache: dict[Any, tuple[int, float, Result]] | None = None
+
+    @property
+    def entries(self) -> list[Entry]:
+        return self
 
     def add(self, entry: Entry) -> None:
-        bisect.insort(self.entries, entry)
+        bisect.insort(self, entry)
         self.version += 1
 
-    def remove(self, unique_key: str) -> None:
-        kept = [e for e in self.entries if e.unique_key != unique_key]
-        if len(kept) != len(self.entries):
-            self.entries = kept
+    def remove(self, unique_key: str) -> None:  # type: ignore[override]  # by object key
+        kept = [e for e in self if e.unique_key != unique_key]
+        if len(kept) != len(self):
+            self[:] = kept
             self.version += 1
 
 

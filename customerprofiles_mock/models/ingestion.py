@@ -178,7 +178,7 @@ class IngestionMixin(ObjectTypesMixin):
         primary = [k for k in profile_keys if "SECONDARY" not in k.identifiers]
         secondary = [k for k in profile_keys if "SECONDARY" in k.identifiers]
         association = _association(object_type)
-        previous = store.objects_by_unique.get((object_type.name, unique_value))
+        previous = store.objects_by_unique.get(object_type.name, {}).get(unique_value)
         profile_id = _resolve(store, primary)
         if profile_id is None and association == AUTO_ASSOCIATE:
             for key in secondary:

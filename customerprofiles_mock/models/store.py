@@ -251,8 +251,9 @@ class ProfileStore:
         self.key_types: dict[str, str] = dict(PREDEFINED_KEY_TYPES)
         #: profile id -> derived predefined keys currently indexed
         self.derived: dict[str, dict[str, tuple[str, ...]]] = {}
-        #: (object type, unique value) -> object, across all profiles
-        self.objects_by_unique: dict[tuple[str, str], ProfileObject] = {}
+        #: object type -> unique value -> object, across all profiles (nested: a tuple key
+        #: per object would cost 64 bytes)
+        self.objects_by_unique: dict[str, dict[str, ProfileObject]] = {}
         #: ProfileObjectUniqueKey -> object, attached or not
         self.objects_by_key: dict[str, ProfileObject] = {}
         #: objects stored without a profile (no match and no profile creation allowed)
@@ -661,19 +662,22 @@ class ProfileStore:
         """Remember the store's map entries for this object, and its owner, as they are."""
         if journal.current() is None:
             return
-        unique = (obj.object_type, obj.unique_value)
-        of_type = self.objects_of_type.setdefault(obj.object_type, {})
+        kind = obj.object_type
         saved = (
-            self.objects_by_unique.get(unique),
+            self.objects_by_unique.get(kind, {}).get(obj.unique_value),
             self.objects_by_key.get(obj.unique_key),
             self.unattached.get(obj.unique_key),
             obj.profile_id,
-            of_type.get(obj.unique_key),
+            self.objects_of_type.get(kind, {}).get(obj.unique_key),
         )
 
         def restore() -> None:
+            # The per-type maps are looked up now, not when journaled: a later restore
+            # may have dropped an emptied one.
+            by_unique = self.objects_by_unique.setdefault(kind, {})
+            of_type = self.objects_of_type.setdefault(kind, {})
             maps: list[tuple[dict[Any, Any], Any, Any]] = [
-                (self.objects_by_unique, unique, saved[0]),
+                (by_unique, obj.unique_value, saved[0]),
                 (self.objects_by_key, obj.unique_key, saved[1]),
                 (self.unattached, obj.unique_key, saved[2]),
                 (of_type, obj.unique_key, saved[4]),
@@ -684,14 +688,16 @@ class ProfileStore:
                 else:
                     mapping[key] = value
             if not of_type:
-                self.objects_of_type.pop(obj.object_type, None)
+                self.objects_of_type.pop(kind, None)
+            if not by_unique:
+                self.objects_by_unique.pop(kind, None)
             obj.profile_id = saved[3]
 
         journal.record(restore)
 
     def attach_object(self, obj: ProfileObject, profile: Profile | None) -> None:
         self._journal_maps(obj)
-        self.objects_by_unique[(obj.object_type, obj.unique_value)] = obj
+        self.objects_by_unique.setdefault(obj.object_type, {})[obj.unique_value] = obj
         self.objects_by_key[obj.unique_key] = obj
         self.objects_of_type.setdefault(obj.object_type, {})[obj.unique_key] = obj
         if profile is not None:
@@ -728,7 +734,7 @@ class ProfileStore:
         self._journal_maps(obj)
         if self.objects_by_key.get(obj.unique_key) is obj:
             self._add("bodies", -len(obj.body))
-        self.objects_by_unique.pop((obj.object_type, obj.unique_value), None)
+        self.objects_by_unique.get(obj.object_type, {}).pop(obj.unique_value, None)
         self.objects_by_key.pop(obj.unique_key, None)
         self.unattached.pop(obj.unique_key, None)
         self.objects_of_type.get(obj.object_type, {}).pop(obj.unique_key, None)
