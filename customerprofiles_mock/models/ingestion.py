@@ -280,7 +280,7 @@ class IngestionMixin(ObjectTypesMixin):
             object_type=object_type.name,
             unique_value=plan.unique_value,
             body=plan.body,
-            key_values=plan.key_values,
+            keys_flat=tuple(part for pair in plan.key_values.items() for part in pair),
             profile_id=None,
             ingested_at=now(),
             expires_at=expiry_after(object_type.expiration_days or domain.default_expiration_days),
@@ -301,7 +301,7 @@ class IngestionMixin(ObjectTypesMixin):
                     store.add_key(profile, key.name, key.value, object_type.name)
                 else:
                     store.add_key(profile, key.name, key.value, obj.source)
-                    owned.append(owned_key(key.name, key.value, obj.key_values))
+                    owned.append(owned_key(key.name, key.value, plan.key_values))
             obj.owned_keys = _shared(tuple(owned))
             store.set_expiry(profile, expiry_after(domain.default_expiration_days))
             if created:
