@@ -265,3 +265,10 @@ def test_pages_equal_filtering_every_profile(steps: list[Any]) -> None:
                 ]
                 got = [(i["ProfileId"], i["FoundByItems"]) for i in _walk(cp, request, size)]
                 assert got == expected
+
+
+@pytest.mark.parametrize("token", ["garbage", "e30=", "eyJhZnRlciI6ICJ4In0="])
+def test_a_search_token_that_is_not_one_is_bad_request(cp: Any, token: str) -> None:
+    """A NextToken this search never handed out is refused, never a 500."""
+    request = {"DomainName": "d", "KeyName": "_email", "Values": ["a@b.c"], "NextToken": token}
+    assert error_code(cp.search_profiles, **request)[:2] == ("BadRequestException", 400)

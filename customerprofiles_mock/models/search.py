@@ -44,7 +44,7 @@ class SearchMixin(CoreBackend):
         # One page (and one more, to know whether another follows) in creation order,
         # read from the holders kept in that order: the page costs its own size.
         chosen = first_matches(
-            held, store._seq_of, after, size + 1, (logical_operator or "OR") == "AND"
+            held, store.seq_of, after, size + 1, (logical_operator or "OR") == "AND"
         )
         page = chosen[:size]
         token = encode_token(page[-1][0]) if len(chosen) > size else None

@@ -290,7 +290,8 @@ class ProfileStore:
     def normalize(self, key_name: str, value: str) -> str:
         return NORMALIZERS.get(self.key_types.get(key_name, "STRING"), normalize_exact)(value)
 
-    def _seq_of(self, profile_id: str) -> int | None:
+    def seq_of(self, profile_id: str) -> int | None:
+        """A profile's creation order (searches page by it), None once it is gone."""
         profile = self.profiles.get(profile_id)
         return None if profile is None else profile.seq
 
@@ -304,7 +305,7 @@ class ProfileStore:
             if held != profile_id:
                 by_value[norm] = Crowd((held, profile_id))
         else:
-            held.join(profile_id, self._seq_of(profile_id))
+            held.join(profile_id, self.seq_of(profile_id))
 
     def _index_remove(
         self, by_value: dict[str, Held], norm: str, profile_id: str, seq: int | None = None
@@ -314,7 +315,7 @@ class ProfileStore:
             if held == profile_id:
                 del by_value[norm]
         elif held is not None:
-            held.leave(profile_id, self._seq_of(profile_id) if seq is None else seq)
+            held.leave(profile_id, self.seq_of(profile_id) if seq is None else seq)
             if len(held) == 1:
                 by_value[norm] = next(iter(held))
             elif not held:
