@@ -27,9 +27,7 @@ def canonical(value: Any) -> Any:
             if not f.name.startswith("_")
         }
     if hasattr(value, "profiles") and hasattr(value, "index"):  # the profile store
-        return canonical(
-            {k: v for k, v in vars(value).items() if not k.startswith("_") or k == "_expiry"}
-        )
+        return canonical({k: v for k, v in vars(value).items() if not k.startswith("_")})
     if isinstance(value, dict):
         return {str(k): canonical(v) for k, v in sorted(value.items(), key=lambda kv: str(kv[0]))}
     if isinstance(value, (set, frozenset)):

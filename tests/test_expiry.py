@@ -1,10 +1,10 @@
-"""Expiry follows the latest write, and costs one heap entry per profile and object.
+"""Expiry follows the latest write, and costs one schedule entry per profile and object.
 
 A profile's expiry moves with every write to it (DefaultExpirationDays from the write),
-and a replaced object takes the expiry of its latest version. The heap keeps one entry
-per profile and object however often they are written: an entry that comes up before
-its item's current expiry re-schedules itself (issue 15: no growth under replacing
-writes).
+and a replaced object takes the expiry of its latest version. The schedule keeps one
+entry per profile and object however often they are written: an entry that comes up
+before its item's current expiry re-schedules itself (issue 15: no growth under
+replacing writes). Entries sit in one-second buckets; expiry itself is exact.
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def test_rewrites_push_expiry_to_the_latest_write(customerprofiles_client: Any) 
         assert cp.get_domain(DomainName="e")["Stats"]["ProfileCount"] == 0
 
 
-def test_one_heap_entry_per_profile_and_object(
+def test_one_schedule_entry_per_profile_and_object(
     customerprofiles_client: Any, customerprofiles_mock: Any
 ) -> None:
     cp = customerprofiles_client
@@ -67,7 +67,24 @@ def test_one_heap_entry_per_profile_and_object(
     for total in range(300):
         _order(cp, total)
     store = customerprofiles_mock.backend().domains["e"].store
-    assert len(store._expiry) == 2  # the profile's entry and the object's
+    # the profile's entry and the object's
+    assert len(store.expiring_profiles) + len(store.expiring_objects) == 2
     [profile] = _found(cp)
     cp.update_profile(DomainName="e", ProfileId=profile["ProfileId"], FirstName="Ana")
-    assert len(store._expiry) == 2
+    assert len(store.expiring_profiles) + len(store.expiring_objects) == 2
+
+
+def test_expiry_is_exact_within_a_second(customerprofiles_client: Any) -> None:
+    """Entries share a bucket per second, but nothing goes before its own expiry: an
+    object written half a second in is still there a microsecond before its day ends."""
+    cp = customerprofiles_client
+    with freeze_time("2026-03-01 10:00:00.500000") as clock:
+        cp.create_domain(DomainName="e", DefaultExpirationDays=1)
+        cp.put_profile_object_type(DomainName="e", ObjectTypeName="Order", **ORDER)
+        _order(cp, 1)
+        clock.move_to("2026-03-02 10:00:00.499999")
+        assert len(_found(cp)) == 1
+        assert len(_found(cp)) == 1  # the same instant, checked again
+        clock.move_to("2026-03-02 10:00:00.500000")
+        assert _found(cp) == []
+        assert cp.get_domain(DomainName="e")["Stats"]["ProfileCount"] == 0

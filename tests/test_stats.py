@@ -113,7 +113,8 @@ def test_replacing_writes_do_not_grow_the_expiry_schedule(
         body = {"id": f"p{n % 20}", "email": f"c{n % 20}@x.io"}
         cp.put_profile_object(DomainName="d", ObjectTypeName="Ping", Object=json.dumps(body))
     assert len(store.objects_by_key) == 20
-    assert len(store._expiry) <= 1024 + 2 * (len(store.profiles) + len(store.objects_by_key))
+    assert len(store.expiring_objects) <= 1024 + 2 * len(store.objects_by_key)
+    assert len(store.expiring_profiles) <= 1024 + 2 * len(store.profiles)
     assert cp.get_domain(DomainName="d")["Stats"] == recount(customerprofiles_mock)
 
 

@@ -283,7 +283,7 @@ class IngestionMixin(ObjectTypesMixin):
             keys_flat=tuple(part for pair in plan.key_values.items() for part in pair),
             profile_id=None,
             ingested_at=now(),
-            expires_at=expiry_after(object_type.expiration_days or domain.default_expiration_days),
+            lifetime_days=object_type.expiration_days or domain.default_expiration_days,
             seq=store.next_object_seq(),
             parsed=plan.document,
             # the replaced object's expiry entry serves this one (no entry per write)

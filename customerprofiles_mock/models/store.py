@@ -10,20 +10,20 @@ from __future__ import annotations
 
 import copy
 import functools
-import heapq
 import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeAlias
 
 from moto.moto_api._internal import mock_random
 
 from ..clock import now
 from . import events, journal
 from .events import Change
+from .expiry import Bucket, Schedule
 from .holders import Crowd, Held
 
 #: Predefined search keys derived from standard profile fields (reference §3.3) [inference].
@@ -32,8 +32,6 @@ EMAIL_FIELDS = ("EmailAddress", "PersonalEmailAddress", "BusinessEmailAddress")
 ADDRESS_FIELDS = ("Address", "ShippingAddress", "MailingAddress", "BillingAddress")
 #: Source of a key or field value that did not come from an object type.
 API_SOURCE = "_api"
-#: Prefix of the source of keys that belong to one object and leave with it.
-OBJECT_SOURCE = "_object:"
 
 
 def new_id() -> str:
@@ -49,15 +47,21 @@ def normalize_phone(value: str) -> str:
     digits = re.sub(r"\D", "", value)
     if len(digits) == 11 and digits.startswith("1"):
         digits = digits[1:]
-    return digits or value
+    return _same(value, digits or value)
 
 
 def normalize_email(value: str) -> str:
-    return value.strip().lower()
+    return _same(value, value.strip().lower())
 
 
 def normalize_name(value: str) -> str:
-    return " ".join(value.split()).lower()
+    return _same(value, " ".join(value.split()).lower())
+
+
+def _same(value: str, normalized: str) -> str:
+    """The value itself when normalizing left it as it was: the index then shares the
+    profile's string instead of holding an equal copy (memory, issue 15)."""
+    return value if normalized == value else normalized
 
 
 def normalize_exact(value: str) -> str:
@@ -130,12 +134,27 @@ def owned_key(name: str, value: str, key_values: dict[str, str]) -> str:
     return name if key_values.get(name) == value else f"{name}\x00{value}"
 
 
-def key_sources(held: str | set[str]) -> tuple[str, ...]:
+#: Where a key value came from: an object type's name, API_SOURCE, MERGE_SOURCE, or
+#: the object it identifies (a key that leaves with its object; the object itself, so
+#: that its keys cost no string of their own)
+Source: TypeAlias = "str | ProfileObject"
+#: One key value's sources: one source alone (most values), else a tuple in
+#: :func:`_source_order` (shared by every value with the same named sources)
+HeldBy: TypeAlias = "Source | tuple[Source, ...]"
+
+
+def key_sources(held: HeldBy) -> tuple[Source, ...]:
     """The sources of one key value, however they are stored."""
-    return (held,) if isinstance(held, str) else tuple(held)
+    return held if isinstance(held, tuple) else (held,)
 
 
-@dataclass(slots=True)  # one per object: no per-instance dict
+def _source_order(source: Source) -> tuple[int, str | int]:
+    """Names first, alphabetically, then objects in ingestion order: one canonical order
+    whatever order the sources came in (a rolled-back call leaves the same tuple)."""
+    return (0, source) if isinstance(source, str) else (1, source.seq)
+
+
+@dataclass(slots=True, eq=False)  # one per object: no per-instance dict; a key source
 class ProfileObject:
     """One ingested object, attached to at most one profile."""
 
@@ -148,7 +167,9 @@ class ProfileObject:
     keys_flat: tuple[str, ...]
     profile_id: str | None
     ingested_at: datetime
-    expires_at: datetime | None = None
+    #: days it lives after ingestion (None: for ever); ``expires_at`` follows from it, so
+    #: that an object keeps one datetime, not two
+    lifetime_days: int | None = None
     seq: int = 0  # ingestion order: breaks ties between equal timestamps
     #: the parsed body while its ingestion is under way, so that every family reacting
     #: to the write parses it once at most; dropped afterwards (memory, issue 15)
@@ -157,9 +178,9 @@ class ProfileObject:
     #: their names (values in ``key_values``, see :func:`owned_key`); one shared tuple
     #: per key set
     owned_keys: tuple[str, ...] = ()
-    #: when its entry in the expiry heap falls due (a replaced object's entry serves its
+    #: the expiry bucket holding its live entry (a replaced object's entry serves its
     #: replacement, which re-schedules itself when that entry comes up)
-    scheduled: datetime | None = field(default=None, repr=False, compare=False)
+    scheduled: Bucket | None = field(default=None, repr=False, compare=False)
 
     @property
     def key_values(self) -> dict[str, str]:
@@ -168,9 +189,14 @@ class ProfileObject:
         return dict(zip(flat[::2], flat[1::2], strict=True))
 
     @property
-    def source(self) -> str:
+    def expires_at(self) -> datetime | None:
+        days = self.lifetime_days
+        return None if not days else self.ingested_at + timedelta(days=days)
+
+    @property
+    def source(self) -> ProfileObject:
         """Key source naming this object, so its own keys can follow it."""
-        return OBJECT_SOURCE + self.unique_key
+        return self
 
     @property
     def document(self) -> dict[str, Any]:
@@ -186,9 +212,9 @@ class Profile:
     fields: dict[str, Any] = field(default_factory=dict)
     #: field path ("FirstName", "Address.City", "Attributes.x") -> object type that set it
     field_sources: dict[str, str] = field(default_factory=dict)
-    #: explicit keys: key name -> value -> its source (an object type, API_SOURCE, an
-    #: object), or a set of sources when several gave it (read with :func:`key_sources`)
-    keys: dict[str, dict[str, str | set[str]]] = field(default_factory=dict)
+    #: explicit keys: key name -> value -> its source, or a tuple of sources when several
+    #: gave it (read with :func:`key_sources`)
+    keys: dict[str, dict[str, HeldBy]] = field(default_factory=dict)
     #: object type -> ProfileObjectUniqueKey -> object
     objects: dict[str, dict[str, ProfileObject]] = field(default_factory=dict)
     created_at: datetime = field(default_factory=now)
@@ -196,9 +222,9 @@ class Profile:
     expires_at: datetime | None = None
     #: object type whose ingestion created this profile (an inferred profile)
     inferred_by: str | None = None
-    #: when the profile's one entry in the expiry heap falls due; a write that pushes
+    #: the expiry bucket holding the profile's one live entry; a write that pushes
     #: ``expires_at`` later moves nothing: the entry re-schedules itself when it comes up
-    scheduled: datetime | None = field(default=None, repr=False, compare=False)
+    scheduled: Bucket | None = field(default=None, repr=False, compare=False)
 
     @property
     def object_count(self) -> int:
@@ -273,8 +299,11 @@ class ProfileStore:
         self.fed_by: dict[str, set[str]] = {}
         #: profile id -> history records, kept after the profile is gone
         self.history: dict[str, list[HistoryRecord]] = {}
-        self._expiry: list[tuple[datetime, int, str, str]] = []
-        self._tiebreak = itertools.count()
+        #: tuples of source names, one per distinct set (see :meth:`_sources`)
+        self._shared_sources: dict[tuple[Source, ...], tuple[Source, ...]] = {}
+        #: when profiles and objects expire (``models/expiry.py``)
+        self.expiring_profiles = Schedule(self.profiles.get)
+        self.expiring_objects = Schedule(self.objects_by_key.get)
         self._seq = itertools.count()
         self._object_seq = itertools.count()
         #: running totals behind the domain's Stats, kept as changes happen so that
@@ -382,20 +411,6 @@ class ProfileStore:
             for value in values:
                 self._index_add(key_name, value, profile.profile_id)
 
-    def _schedule(self, entry: tuple[datetime, int, str, str]) -> None:
-        # At most one live entry per profile and object: past twice that (and a floor, so
-        # small domains never bother), the rest are superseded. Amortized O(1) per write.
-        if len(self._expiry) > 1024 + 2 * (len(self.profiles) + len(self.objects_by_key)):
-            self._compact_expiry()
-        heapq.heappush(self._expiry, entry)
-
-        def unschedule() -> None:
-            if entry in self._expiry:
-                self._expiry.remove(entry)
-                heapq.heapify(self._expiry)
-
-        journal.record(unschedule)
-
     # -- running totals (Stats) ------------------------------------------------------
     def _add(self, name: str, delta: int) -> None:
         if delta:
@@ -427,18 +442,6 @@ class ProfileStore:
     def _meter(profile: Profile) -> int:
         """A profile's metering: one, and one more per hundred objects beyond the first."""
         return 1 + max(profile.object_count - 1, 0) // 100
-
-    def _compact_expiry(self) -> None:
-        """Drop the entries of replaced or removed profiles and objects, so the heap stays
-        as large as what can still expire however many writes replace things."""
-        live = []
-        for entry in self._expiry:
-            when, _, kind, ident = entry
-            item = (self.profiles if kind == "profile" else self.objects_by_key).get(ident)
-            if item is not None and item.scheduled == when:
-                live.append(entry)
-        heapq.heapify(live)
-        self._expiry[:] = live
 
     # -- the call's journal (models/journal.py) ----------------------------------------
     def touch(self, profile: Profile) -> None:
@@ -558,22 +561,9 @@ class ProfileStore:
     def set_expiry(self, profile: Profile, expires_at: datetime | None) -> None:
         self.touch(profile)
         profile.expires_at = expires_at
-        if expires_at is not None and (profile.scheduled is None or expires_at < profile.scheduled):
-            self._schedule_profile(profile, expires_at)
-
-    def _schedule_profile(self, profile: Profile, when: datetime) -> None:
-        self._set_scheduled(profile, when)
-        self._schedule((when, next(self._tiebreak), "profile", profile.profile_id))
-
-    def _schedule_object(self, obj: ProfileObject, when: datetime) -> None:
-        self._set_scheduled(obj, when)
-        self._schedule((when, next(self._tiebreak), "object", obj.unique_key))
-
-    @staticmethod
-    def _set_scheduled(item: Profile | ProfileObject, when: datetime | None) -> None:
-        old = item.scheduled
-        item.scheduled = when
-        journal.record(functools.partial(setattr, item, "scheduled", old))
+        schedule = self.expiring_profiles
+        if expires_at is not None and schedule.sooner(profile, expires_at):
+            schedule.put(profile, profile.profile_id, expires_at, len(self.profiles))
 
     def remove_profile(self, profile_id: str, reason: str = "DELETED") -> Profile | None:
         """Drop a profile with its keys and objects (history stays)."""
@@ -601,28 +591,32 @@ class ProfileStore:
         return profile
 
     # -- explicit keys --------------------------------------------------------------
-    def add_key(self, profile: Profile, key_name: str, value: str, source: str) -> None:
+    def add_key(self, profile: Profile, key_name: str, value: str, source: Source) -> None:
         self.feed(source, profile.profile_id)
         values = profile.keys.setdefault(key_name, {})
         held = values.get(value)
         added = True
         if held is None:
-            values[value] = source  # most values have one source: no set for them
-        elif isinstance(held, str):
-            if held == source:
-                added = False
-            else:
-                values[value] = {held, source}
-        elif source in held:
+            values[value] = source  # most values have one source: no tuple for them
+        elif source in key_sources(held):
             added = False
         else:
-            held.add(source)
+            values[value] = self._sources((*key_sources(held), source))
         if added:
             journal.record(functools.partial(self.remove_key, profile, key_name, value, source))
         self._index_add(key_name, value, profile.profile_id)
 
+    def _sources(self, sources: tuple[Source, ...]) -> HeldBy:
+        """Several sources as one tuple in canonical order; one tuple per set of names."""
+        ordered = tuple(sorted(sources, key=_source_order))
+        if len(ordered) == 1:
+            return ordered[0]
+        if all(isinstance(s, str) for s in ordered):
+            return self._shared_sources.setdefault(ordered, ordered)
+        return ordered
+
     def remove_key(
-        self, profile: Profile, key_name: str, value: str, source: str | None = None
+        self, profile: Profile, key_name: str, value: str, source: Source | None = None
     ) -> bool:
         """Remove one source of a key value (every source when ``source`` is None)."""
         values = profile.keys.get(key_name, {})
@@ -630,14 +624,12 @@ class ProfileStore:
         if held is None:
             return False
         sources = key_sources(held)
-        removed = set(sources) if source is None else {source} & set(sources)
+        removed = sources if source is None else tuple(s for s in sources if s == source)
         for gone in removed:
             journal.record(functools.partial(self.add_key, profile, key_name, value, gone))
-        remaining = [s for s in sources if s not in removed]
-        if len(remaining) == 1:
-            values[value] = remaining[0]
-        elif remaining:
-            values[value] = set(remaining)
+        remaining = tuple(s for s in sources if s not in removed)
+        if remaining:
+            values[value] = self._sources(remaining)
         else:
             del values[value]
             if not values:
@@ -649,10 +641,10 @@ class ProfileStore:
     def next_object_seq(self) -> int:
         return next(self._object_seq)
 
-    def feed(self, source: str, profile_id: str) -> None:
+    def feed(self, source: Source, profile_id: str) -> None:
         """Note that object type ``source`` gave this profile something (``fed_by``);
-        the API's, merges' and single objects' own sources (``_...``) are not types."""
-        if source.startswith("_"):
+        the API's and merges' sources (``_...``) and single objects are not types."""
+        if not isinstance(source, str) or source.startswith("_"):
             return
         fed = self.fed_by.get(source)
         if fed is None:
@@ -719,8 +711,9 @@ class ProfileStore:
             metered = self._meter(profile)
             self._holds(profile, obj.object_type, obj)
             self._add("metering", self._meter(profile) - metered)
-        if obj.expires_at is not None and (obj.scheduled is None or obj.expires_at < obj.scheduled):
-            self._schedule_object(obj, obj.expires_at)
+        expires_at, schedule = obj.expires_at, self.expiring_objects
+        if expires_at is not None and schedule.sooner(obj, expires_at):
+            schedule.put(obj, obj.unique_key, expires_at, len(self.objects_by_key))
         self.on_change(Change(events.OBJECT_ADDED, obj.profile_id, obj))
 
     def move_object(self, obj: ProfileObject, profile: Profile) -> None:
@@ -799,34 +792,12 @@ class ProfileStore:
     # -- expiry ---------------------------------------------------------------------
     def expire(self, on_profile_expired: Callable[[Profile], Any]) -> None:
         """Drop what has expired by the mock's clock; O(1) when nothing has."""
-        if not self._expiry:
-            return
         stamp = now()
-        while self._expiry and self._expiry[0][0] <= stamp:
-            entry = heapq.heappop(self._expiry)
-            journal.record(functools.partial(heapq.heappush, self._expiry, entry))
-            when, _, kind, ident = entry
-            if kind == "profile":
-                profile = self.profiles.get(ident)
-                if profile is None or profile.scheduled != when:
-                    continue  # a superseded entry
-                if profile.expires_at is not None and profile.expires_at > stamp:
-                    self._schedule_profile(profile, profile.expires_at)  # written since
-                elif profile.expires_at is None:
-                    self._set_scheduled(profile, None)
-                else:
-                    on_profile_expired(profile)
-                    self.remove_profile(ident, "EXPIRED")
-            else:
-                obj = self.objects_by_key.get(ident)
-                if obj is None or obj.scheduled != when:
-                    continue
-                if obj.expires_at is not None and obj.expires_at > stamp:
-                    self._schedule_object(obj, obj.expires_at)  # replaced since
-                elif obj.expires_at is None:
-                    self._set_scheduled(obj, None)
-                else:
-                    self.remove_object(obj, "EXPIRED")
+        for profile in self.expiring_profiles.due(stamp):
+            on_profile_expired(profile)
+            self.remove_profile(profile.profile_id, "EXPIRED")
+        for obj in self.expiring_objects.due(stamp):
+            self.remove_object(obj, "EXPIRED")
 
     def remove_excess_objects(self, profile: Profile, object_type: str, limit: int | None) -> None:
         """Keep only the ``limit`` newest objects of a type on a profile (MaxProfileObjectCount)."""
