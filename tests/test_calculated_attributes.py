@@ -353,6 +353,31 @@ def test_historical_data_counts_and_reports_readiness(orders: Any) -> None:
         assert value(orders, "new_only") == "3"
 
 
+def test_definitions_reading_alike_each_count_from_their_own_start(orders: Any) -> None:
+    """Definitions over the same objects share their entries, but one without historical
+    data still counts only what came after its own creation, and one deleted leaves the
+    others as they were."""
+    order(orders, "o0", total=1)
+    define(orders, "first", "COUNT")
+    order(orders, "o1", total=2)
+    define(orders, "second", "SUM")
+    define(orders, "every", "COUNT", UseHistoricalData=True)
+    define(orders, "spent", "SUM", UseHistoricalData=True)  # joins the historical group
+    order(orders, "o2", total=4)
+    assert (value(orders, "first"), value(orders, "second"), value(orders, "every")) == (
+        "2",
+        "4",
+        "3",
+    )
+    assert value(orders, "spent") == "7"
+    orders.delete_calculated_attribute_definition(DomainName="d", CalculatedAttributeName="first")
+    order(orders, "o3", total=8)
+    assert (value(orders, "second"), value(orders, "every")) == ("12", "4")
+    define(orders, "again", "COUNT")  # a new start: none of the earlier orders
+    order(orders, "o4", total=16)
+    assert (value(orders, "again"), value(orders, "second")) == ("1", "28")
+
+
 # -- values follow changes --------------------------------------------------------------
 def test_values_follow_replacements_deletions_and_type_deletion(orders: Any) -> None:
     define(orders, "spend", "SUM")

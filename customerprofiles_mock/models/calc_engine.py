@@ -286,12 +286,15 @@ def compute(
     override: dict[str, Any] | None,
     at: datetime,
     floor: float | None = None,
-    generation: int = 0,
+    generation: Any = 0,
+    since: int | None = None,
 ) -> Result:
     """The value of one definition for one profile at time ``at``.
 
     ``floor``: entries older than this never count (see the definition's ``floor``);
-    ``generation``: the definition's version, part of the cache key.
+    ``generation``: the definition and its version, part of the cache key (a series
+    may serve several definitions); ``since``: entries of objects before this sequence
+    number do not count (a definition without historical data, in a shared series).
     """
     if series is None or not series.entries:
         return Result(_threshold((conditions or {}).get("Threshold"), _empty(statistic)), None, 0)
@@ -316,6 +319,8 @@ def compute(
             valid_until = min(valid_until, entries[high].timestamp + (now - bounds[1]))
     else:
         chosen = entries
+    if since:
+        chosen = [e for e in chosen if e.seq >= since]
     count = conditions.get("ObjectCount")
     if count:
         chosen = chosen[-count:]

@@ -62,15 +62,23 @@ class Definition:
     floor: float | None = None
     #: bumped when the conditions change, so results cached under the old ones are stale
     version: int = 0
+    #: the series group it reads (:meth:`reads`, fixed at creation)
+    group: tuple[str, ...] = ()
+    #: the first object sequence number after its creation: without historical data,
+    #: only objects from there on count (its group may hold older ones)
+    first_seq: int = 0
 
     def reads(self) -> tuple[str, ...]:
-        """What decides the entry an object makes: definitions alike make equal entries."""
+        """What decides the entries objects make: definitions alike keep one series a
+        profile. Those that leave out older objects share a group of their own, which
+        holds what its first member counts; each later one skips what came before it."""
         span = (self.conditions or {}).get("Range") or {}
         return (
             self.expression.text,
             json.dumps(self.filter, sort_keys=True),
             str(span.get("TimestampSource")),
             str(span.get("TimestampFormat")),
+            "historical" if self.use_historical_data else "new",
         )
 
     def status(self) -> tuple[str, int]:
@@ -107,9 +115,17 @@ class Definition:
 
 @dataclass
 class CalcState:
-    """A domain's values: definition -> profile id -> series; type -> definitions."""
+    """A domain's values: group -> profile id -> series; type -> definitions.
 
-    series: dict[str, dict[str, Series]] = field(default_factory=dict)
+    Definitions that read alike (:meth:`Definition.reads`: a count, a sum and an average
+    of one field) share one group, so one series a profile serves them all (memory,
+    issue 15); ``members`` says which definitions a group still serves.
+    """
+
+    series: dict[tuple[str, ...], dict[str, Series]] = field(default_factory=dict)
+    members: dict[tuple[str, ...], set[str]] = field(default_factory=dict)
+    #: a group without historical data: the object sequence number it starts from
+    starts: dict[tuple[str, ...], int] = field(default_factory=dict)
     by_type: dict[str, set[str]] = field(default_factory=dict)
 
 
@@ -215,26 +231,21 @@ def _follow_changes(domain: Domain, change: events.Change) -> None:
         for by_profile in state.series.values():
             by_profile.pop(change.profile_id or "", None)
     elif obj is not None and change.profile_id:
-        names = [
-            name
+        definitions = domain.collections[KIND]
+        groups = {
+            definitions[name].group: definitions[name]
             for read_as in _feeds(domain, obj.object_type)
             for name in state.by_type.get(read_as, ())
-        ]
-        definitions = domain.collections[KIND]
-        made: dict[tuple[str, ...], Entry | None] = {}
-        for name in names:
-            by_profile = state.series.setdefault(name, {})
+        }
+        for group, definition in groups.items():  # any member reads for its group
+            by_profile = state.series.setdefault(group, {})
             if change.kind == events.OBJECT_REMOVED:
                 if change.profile_id in by_profile:
                     by_profile[change.profile_id].remove(obj.unique_key)
                 continue
-            definition = definitions[name]
-            if not definition.use_historical_data and obj.ingested_at < definition.created_at:
-                continue
-            reads = definition.reads()
-            if reads not in made:  # definitions reading alike share one entry (memory)
-                made[reads] = _entry(domain, definition, obj)
-            entry = made[reads]
+            if obj.seq < state.starts.get(group, 0):
+                continue  # older than the group's first member, which skips old objects
+            entry = _entry(domain, definition, obj)
             if entry is not None:
                 series = by_profile.get(change.profile_id)
                 if series is None:
@@ -250,7 +261,7 @@ def value_of(
 ) -> dict[str, Any]:
     """One definition's value for one profile, in the shape the read operations answer."""
     definition: Definition = domain.collections[KIND][name]
-    series = _state(domain).series.get(name, {}).get(profile_id)
+    series = _state(domain).series.get(definition.group, {}).get(profile_id)
     result = compute(
         series,
         definition.statistic,
@@ -258,7 +269,8 @@ def value_of(
         override,
         now(),
         definition.floor,
-        definition.version,
+        (name, definition.version),
+        None if definition.use_historical_data else definition.first_seq,
     )
     status, _ = definition.status()
     return {
@@ -359,11 +371,17 @@ class CalculatedAttributesMixin(CoreBackend):
             last_updated_at=stamp,
             tags=dict(tags or {}),
         )
+        definition.group = definition.reads()
+        definition.first_seq = domain.store.next_object_seq()
         domain.collections[KIND][calculated_attribute_name] = definition
         state = _state(domain)
         state.by_type.setdefault(expression.object_type, set()).add(calculated_attribute_name)
-        by_profile = state.series.setdefault(calculated_attribute_name, {})
-        if definition.use_historical_data:
+        members = state.members.setdefault(definition.group, set())
+        members.add(calculated_attribute_name)
+        if not definition.use_historical_data:
+            state.starts.setdefault(definition.group, definition.first_seq)
+        by_profile = state.series.setdefault(definition.group, {})
+        if definition.use_historical_data and len(members) == 1:  # else its group is there
             for type_name, objects in domain.store.objects_of_type.items():
                 if expression.object_type not in _feeds(domain, type_name):
                     continue
@@ -417,7 +435,12 @@ class CalculatedAttributesMixin(CoreBackend):
         definition = self._definition(domain, calculated_attribute_name)
         del domain.collections[KIND][calculated_attribute_name]
         state = _state(domain)
-        state.series.pop(calculated_attribute_name, None)
+        members = state.members.get(definition.group, set())
+        members.discard(calculated_attribute_name)
+        if not members:
+            state.members.pop(definition.group, None)
+            state.series.pop(definition.group, None)
+            state.starts.pop(definition.group, None)
         state.by_type.get(definition.expression.object_type, set()).discard(
             calculated_attribute_name
         )
