@@ -273,13 +273,16 @@ class IngestionMixin(ObjectTypesMixin):
             profile.inferred_by = object_type.name
             created = True
         unique_key = plan.previous.unique_key if plan.previous else secrets.token_urlsafe(24)
+        body = plan.body
         if plan.previous is not None:
+            if plan.previous.body == body:  # the same record again: one string for both
+                body = plan.previous.body  # and for their history records
             store.remove_object(plan.previous, "REPLACED")
         obj = ProfileObject(
             unique_key=unique_key,
             object_type=object_type.name,
             unique_value=plan.unique_value,
-            body=plan.body,
+            body=body,
             keys_flat=tuple(part for pair in plan.key_values.items() for part in pair),
             profile_id=None,
             ingested_at=now(),
@@ -321,7 +324,7 @@ class IngestionMixin(ObjectTypesMixin):
             store.record(
                 profile.profile_id,
                 "INGESTED",
-                plan.body,
+                body,
                 self.caller_arn,
                 object_type.name,
                 unique_key,
