@@ -244,18 +244,22 @@ class HistoryRecord:
     #: the record's id as a number (44 bytes, where its 32 hex digits take 81): there is
     #: one record per write, and ids are only ever read one page at a time
     number: int
-    profile_id: str
     object_type_name: str
     action_type: str
     content: str
     performed_by: str
     created_at: datetime
-    last_updated_at: datetime
     profile_object_unique_key: str | None = None
 
     @property
     def id(self) -> str:
         return f"{self.number:032x}"
+
+    @property
+    def last_updated_at(self) -> datetime:
+        """A record is never changed once written (and its profile is the list's key:
+        neither is kept per record)."""
+        return self.created_at
 
     def summary(self) -> dict[str, Any]:
         return {
@@ -769,13 +773,11 @@ class ProfileStore:
         stamp = stamp or now()
         entry = HistoryRecord(
             number=mock_random.uuid4().int,
-            profile_id=profile_id,
             object_type_name=object_type_name,
             action_type=action_type,
             content=content if isinstance(content, str) else json.dumps(content, default=str),
             performed_by=performed_by,
             created_at=stamp,
-            last_updated_at=stamp,
             profile_object_unique_key=unique_key,
         )
         records = self.history.setdefault(profile_id, [])
