@@ -67,6 +67,10 @@ class Schedule:
     def __len__(self) -> int:
         return self._size
 
+    def pending(self) -> bool:
+        """Whether any second still has a bucket to look at."""
+        return bool(self._due)
+
     def put(self, record: Scheduled, ident: str, when: datetime, live: int) -> None:
         """Schedule ``record`` (id ``ident``) to be looked at when ``when`` comes."""
         if self._size > 1024 + 2 * live:
