@@ -378,6 +378,34 @@ def test_definitions_reading_alike_each_count_from_their_own_start(orders: Any) 
     assert (value(orders, "again"), value(orders, "second")) == ("1", "28")
 
 
+def test_an_update_of_the_timestamp_source_leaves_the_others_reading_as_before(
+    orders: Any,
+) -> None:
+    """Two definitions alike share their entries until an update makes one read its
+    objects differently: that one re-reads them, the other keeps its answer."""
+    by_placement = {
+        "Range": {
+            "Value": 3650,
+            "Unit": "DAYS",
+            "TimestampSource": "{Order.placed}",
+            "TimestampFormat": "ISO_8601",
+        }
+    }
+    for name in ("placed", "arrived"):
+        define(orders, name, "LAST_OCCURRENCE", "{Order.channel}", Conditions=by_placement)
+    order(orders, "o1", channel="newest", placed="2024-05-01T00:00:00Z")
+    order(orders, "o2", channel="older", placed="2023-01-01T00:00:00Z")
+    assert (value(orders, "placed"), value(orders, "arrived")) == ("newest", "newest")
+    orders.update_calculated_attribute_definition(
+        DomainName="d",
+        CalculatedAttributeName="arrived",
+        Conditions={"Range": {"Value": 3650, "Unit": "DAYS"}},  # by ingestion time now
+    )
+    assert (value(orders, "placed"), value(orders, "arrived")) == ("newest", "older")
+    order(orders, "o3", channel="mid", placed="2023-06-01T00:00:00Z")
+    assert (value(orders, "placed"), value(orders, "arrived")) == ("newest", "mid")
+
+
 # -- values follow changes --------------------------------------------------------------
 def test_values_follow_replacements_deletions_and_type_deletion(orders: Any) -> None:
     define(orders, "spend", "SUM")

@@ -221,6 +221,49 @@ def _raw(document: dict[str, Any], path: str) -> Any:
     return value
 
 
+def _fill(
+    domain: Domain, definition: Definition, by_profile: dict[str, Series], since: int
+) -> None:
+    """Entries of every object the definition reads (from sequence number ``since`` on)
+    into a group's series: a back-fill."""
+    for type_name, objects in domain.store.objects_of_type.items():
+        if definition.expression.object_type not in _feeds(domain, type_name):
+            continue
+        read = _reader(domain, definition, type_name)
+        for obj in objects.values():
+            if obj.profile_id and obj.seq >= since:
+                entry = read(obj)
+                if entry is not None:
+                    series = by_profile.get(obj.profile_id)
+                    if series is None:
+                        series = by_profile[obj.profile_id] = Series()
+                    series.add(entry)
+
+
+def _regroup(domain: Domain, definition: Definition) -> None:
+    """An update changed what a definition's entries are (its TimestampSource or
+    TimestampFormat): it leaves its group for one of its own, filled as it now reads,
+    so that the others in the old group keep theirs."""
+    state = _state(domain)
+    _leave(state, definition)
+    definition.group = (*definition.reads(), f"updated:{definition.name}:{definition.version}")
+    state.members[definition.group] = {definition.name}
+    since = 0 if definition.use_historical_data else definition.first_seq
+    if since:
+        state.starts[definition.group] = since
+    _fill(domain, definition, state.series.setdefault(definition.group, {}), since)
+
+
+def _leave(state: CalcState, definition: Definition) -> None:
+    """Take a definition out of its group; the group goes with its last member."""
+    members = state.members.get(definition.group, set())
+    members.discard(definition.name)
+    if not members:
+        state.members.pop(definition.group, None)
+        state.series.pop(definition.group, None)
+        state.starts.pop(definition.group, None)
+
+
 @events.subscribe
 def _follow_changes(domain: Domain, change: events.Change) -> None:
     state: CalcState | None = domain.state.get(KIND)
@@ -382,18 +425,7 @@ class CalculatedAttributesMixin(CoreBackend):
             state.starts.setdefault(definition.group, definition.first_seq)
         by_profile = state.series.setdefault(definition.group, {})
         if definition.use_historical_data and len(members) == 1:  # else its group is there
-            for type_name, objects in domain.store.objects_of_type.items():
-                if expression.object_type not in _feeds(domain, type_name):
-                    continue
-                read = _reader(domain, definition, type_name)
-                for obj in objects.values():
-                    if obj.profile_id:
-                        entry = read(obj)
-                        if entry is not None:
-                            series = by_profile.get(obj.profile_id)
-                            if series is None:
-                                series = by_profile[obj.profile_id] = Series()
-                            series.add(entry)
+            _fill(domain, definition, by_profile, 0)
         return definition.describe()
 
     def get_calculated_attribute_definition(
@@ -425,6 +457,9 @@ class CalculatedAttributesMixin(CoreBackend):
                 definition.floor = max(definition.floor or old[0], old[0])
             definition.conditions = copy.deepcopy(conditions)
             definition.version += 1  # cached results were for the old conditions
+            reads = definition.reads()
+            if reads != definition.group[: len(reads)]:
+                _regroup(domain, definition)
         definition.last_updated_at = now()
         return definition.describe()
 
@@ -435,12 +470,7 @@ class CalculatedAttributesMixin(CoreBackend):
         definition = self._definition(domain, calculated_attribute_name)
         del domain.collections[KIND][calculated_attribute_name]
         state = _state(domain)
-        members = state.members.get(definition.group, set())
-        members.discard(calculated_attribute_name)
-        if not members:
-            state.members.pop(definition.group, None)
-            state.series.pop(definition.group, None)
-            state.starts.pop(definition.group, None)
+        _leave(state, definition)
         state.by_type.get(definition.expression.object_type, set()).discard(
             calculated_attribute_name
         )
